@@ -1,0 +1,1 @@
+"""The shim source: a POSIX sh script installed by `pyswitch rehash`."""

@@ -1,0 +1,3 @@
+from pyswitch.cli import main
+
+main()

@@ -1,0 +1,38 @@
+"""`pyswitch trust`: allow (or stop allowing) a project's venv to be used."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pyswitch import records
+from pyswitch.cli.common import context
+from pyswitch.errors import PyswitchError
+
+
+@click.command("trust")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--revoke", is_flag=True, help="Stop trusting the venv of DIR.")
+def trust_command(directory, revoke):
+    """Trust the project venv of DIR (default: here), so shims and `cd` use it.
+
+    A venv that came with a cloned project can run anything; pyswitch uses it only once you
+    say so. Trust is recorded per real path.
+
+    \b
+    Examples:
+      pyswitch trust
+      pyswitch trust ~/src/legacy-app --revoke
+    """
+    ctx = context()
+    project = (ctx.cwd / directory) if directory else ctx.cwd
+    venv = project / ctx.venv_dir
+    if revoke:
+        if not records.remove_path(ctx.trust_file, venv):
+            raise PyswitchError(f"{venv} is not trusted")
+        click.echo(f"no longer trusted: {venv}")
+        return
+    if not (venv / "pyvenv.cfg").is_file():
+        raise PyswitchError(f"no venv in {project} (looked for {venv}/pyvenv.cfg)")
+    records.add_path(ctx.trust_file, venv)
+    click.echo(f"trusted: {venv}")

@@ -1,0 +1,113 @@
+"""`pyswitch version` and `pyswitch versions`."""
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+from pyswitch.cli.common import context, warn
+from pyswitch.inventory import Inventory
+from pyswitch.selection import resolve, select
+
+
+def _decided_by(sel) -> str:
+    if sel.source == "default":
+        return "default: no .python-version here or above, and no global version file"
+    if sel.source == "shell":
+        return "set by PYSWITCH_VERSION (pyswitch shell)"
+    return f"set by {sel.origin}"
+
+
+@click.command("version")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: name, kind, python_version, prefix, origin.")
+def version_command(as_json):
+    """Show the selected environment and what decided it.
+
+    \b
+    Example:
+      pyswitch version
+      pyswitch version --json
+    """
+    ctx = context()
+    inv = Inventory(ctx)
+    sel = select(ctx)
+    res = resolve(ctx, inv, sel)
+    env = res.primary
+    notes = list(res.warnings)
+    if sel.empty:
+        notes.append(f"{sel.origin} holds no usable version; using system")
+    warn(notes)
+    if as_json:
+        out = env.to_json()
+        out["origin"] = sel.origin
+        out["spec"] = sel.specs[0]
+        click.echo(json.dumps(out, indent=2))
+        return
+    shown = f"{res.interpreter.name} with venv {env.prefix}" if env.kind == "venv" else env.name
+    click.echo(f"{shown} ({_decided_by(sel)})")
+    click.echo(f"  spec:    {' '.join(sel.specs)}")
+    click.echo(f"  name:    {env.name}")
+    click.echo(f"  kind:    {env.kind}")
+    click.echo(f"  python:  {env.python_version or 'unknown'}")
+    click.echo(f"  prefix:  {env.prefix}")
+
+
+@click.command("versions")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of environments.")
+@click.option("--bare", is_flag=True, help="Names only, one per line.")
+@click.option("--size", is_flag=True, help="Add the disk that removing each would free.")
+def versions_command(as_json, bare, size):
+    """List every environment: pyenv versions, virtualenvs, conda envs, project venvs, system.
+
+    `*` marks the selected one.
+
+    \b
+    Examples:
+      pyswitch versions
+      pyswitch versions --json
+      pyswitch versions --bare
+    """
+    ctx = context()
+    inv = Inventory(ctx)
+    envs = inv.all()
+    try:
+        selected = resolve(ctx, inv).primary
+    except Exception:  # a missing pin must not stop the listing
+        selected = None
+    sizes = {}
+    if size:
+        from pyswitch import disk
+        sizes = {e.prefix: (None if e.kind == "system" else disk.tree_size(e.prefix)) for e in envs}
+    if bare:
+        for e in envs:
+            click.echo(e.name)
+        return
+    if as_json:
+        rows = []
+        for e in envs:
+            row = e.to_json()
+            row["selected"] = e == selected
+            row["shadowed"] = e.shadowed
+            if size:
+                row["size_bytes"] = sizes[e.prefix]
+            rows.append(row)
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max((len(e.name) for e in envs), default=0)
+    for e in envs:
+        mark = "*" if e == selected else " "
+        cols = [f"{mark} {e.name:<{width}}", f"{e.kind:<10}", f"{e.python_version or '?':<8}"]
+        if size:
+            cols.append(f"{_human(sizes[e.prefix]):>9}")
+        cols.append(str(e.prefix) + ("  (shadowed)" if e.shadowed else ""))
+        click.echo("  ".join(cols))
+
+
+def _human(n):
+    if n is None:
+        return "-"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024

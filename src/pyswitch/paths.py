@@ -1,0 +1,123 @@
+"""Where things live: the one place that turns the environment and config into paths.
+
+Tests override everything through environment variables (HOME, PYENV_ROOT, PYSWITCH_ROOT,
+PYSWITCH_CONFIG, PYSWITCH_CONDA_ROOTS), never by patching.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Optional, Tuple
+
+import platformdirs
+
+from pyswitch import envvars
+from pyswitch.config import Config, load_config
+
+VERSION_FILE = ".python-version"
+USUAL_CONDA_ROOTS = ("miniconda3", "anaconda3", "miniforge3", "mambaforge", "micromamba")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a command needs to know about the outside world, read once."""
+
+    environ: Mapping[str, str]
+    cwd: Path
+    home: Path
+    root: Path
+    pyenv_root: Path
+    config_path: Path
+    config: Config = field(default_factory=Config)
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None) -> "Context":
+        env = dict(os.environ if environ is None else environ)
+        home = Path(env.get(envvars.HOME) or os.path.expanduser("~"))
+        config_path = Path(env.get(envvars.PYSWITCH_CONFIG) or _user_config_dir(env) / "config.toml")
+        config = load_config(config_path)
+        root = Path(env.get(envvars.PYSWITCH_ROOT) or _user_data_dir(env))
+        pyenv_root = Path(env.get(envvars.PYENV_ROOT) or config.pyenv_root or home / ".pyenv")
+        if cwd is None:
+            cwd = Path(env.get("PWD") or os.getcwd())
+            # $PWD may be stale when a parent process changed directory without updating it.
+            try:
+                if not os.path.samefile(cwd, "."):
+                    cwd = Path(os.getcwd())
+            except OSError:
+                cwd = Path(os.getcwd())
+        return cls(environ=env, cwd=Path(cwd), home=home, root=root.expanduser(),
+                   pyenv_root=pyenv_root.expanduser(), config_path=config_path, config=config)
+
+    # pyswitch's own files
+    @property
+    def shims_dir(self) -> Path:
+        return self.root / "shims"
+
+    @property
+    def global_file(self) -> Path:
+        return self.root / "version"
+
+    @property
+    def projects_file(self) -> Path:
+        return self.root / "projects"
+
+    @property
+    def trust_file(self) -> Path:
+        return self.root / "trusted"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    # pyenv's
+    @property
+    def pyenv_versions(self) -> Path:
+        return self.pyenv_root / "versions"
+
+    @property
+    def pyenv_global_file(self) -> Path:
+        return self.pyenv_root / "version"
+
+    # conda's
+    @property
+    def conda_environments_txt(self) -> Path:
+        return self.home / ".conda" / "environments.txt"
+
+    def configured_conda_roots(self) -> Tuple[Path, ...]:
+        """CONDA_EXE's root, then PYSWITCH_CONDA_ROOTS (or the config); see SPEC section 1."""
+        roots = []
+        exe = self.environ.get(envvars.CONDA_EXE)
+        if exe:
+            roots.append(Path(exe).parent.parent)
+        listed = self.environ.get(envvars.PYSWITCH_CONDA_ROOTS)
+        if listed is not None:
+            roots.extend(Path(p).expanduser() for p in listed.split(os.pathsep) if p)
+        elif self.config.conda_roots:
+            roots.extend(Path(p).expanduser() for p in self.config.conda_roots)
+        return tuple(roots)
+
+    def usual_conda_roots(self) -> Tuple[Path, ...]:
+        return tuple(self.home / name for name in USUAL_CONDA_ROOTS) + (Path("/opt/conda"),)
+
+    @property
+    def venv_dir(self) -> str:
+        return self.config.venv_dir
+
+    @property
+    def auto_activate(self) -> bool:
+        value = self.environ.get(envvars.PYSWITCH_AUTO_ACTIVATE)
+        if value is not None:
+            return value.strip().lower() not in ("0", "false", "no", "off")
+        return self.config.auto_activate
+
+
+def _user_config_dir(env: Mapping[str, str]) -> Path:
+    xdg = env.get("XDG_CONFIG_HOME")
+    return Path(xdg) / "pyswitch" if xdg else Path(platformdirs.user_config_dir("pyswitch"))
+
+
+def _user_data_dir(env: Mapping[str, str]) -> Path:
+    xdg = env.get("XDG_DATA_HOME")
+    return Path(xdg) / "pyswitch" if xdg else Path(platformdirs.user_data_dir("pyswitch"))

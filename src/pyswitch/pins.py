@@ -1,0 +1,53 @@
+"""Writing pins: `local` and `global` check every spec, then write the version file."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Sequence
+
+from pyswitch import records
+from pyswitch.errors import NotInstalled, PyswitchError
+from pyswitch.inventory import Inventory
+from pyswitch.paths import Context
+from pyswitch.selection import not_installed_message
+from pyswitch.version_file import token_problem, write_version_file
+from pyswitch.environment import Environment
+
+
+def check_specs(inv: Inventory, tokens: Sequence[str], force: bool) -> List[Environment]:
+    """Each token must be safe and (unless forced) installed; return what they resolve to."""
+    resolved = []
+    for token in tokens:
+        if token_problem(token) or token.startswith("#") or not token:
+            raise PyswitchError(f"invalid version '{repr(token)[1:-1]}': a spec names an environment "
+                                "(3.8, 3.8.18/envs/web, conda:ml, system), never a path; nothing was written")
+        env = inv.resolve(token)
+        if env is None and not force:
+            raise NotInstalled(not_installed_message(inv, token, None))
+        if env is not None:
+            resolved.append(env)
+    return resolved
+
+
+def write_pin(path: Path, tokens: Sequence[str]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_version_file(path, list(tokens))
+    except OSError as e:
+        raise PyswitchError(f"cannot write {path}: {e.strerror}") from None
+
+
+def record_project(ctx: Context, project: Path) -> None:
+    try:
+        records.add_path(ctx.projects_file, project)
+    except OSError:
+        pass  # the pin works without the record; only uninstall's report would miss it
+
+
+def unset_pin(path: Path) -> bool:
+    try:
+        path.unlink()
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError as e:
+        raise PyswitchError(f"cannot remove {path}: {e.strerror}") from None

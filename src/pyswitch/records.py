@@ -1,0 +1,39 @@
+"""What pyswitch remembers in its root: pinned projects and trusted venvs, one real path per line."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List
+
+
+def read_paths(path: Path) -> List[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return []
+    return [line for line in text.split("\n") if line]
+
+
+def _write(path: Path, lines: List[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8", errors="surrogateescape")
+    tmp.replace(path)
+
+
+def add_path(path: Path, entry: Path) -> None:
+    value = os.path.realpath(entry)
+    if "\n" in value:
+        return  # a newline in a folder name cannot be recorded one per line; nothing depends on it
+    lines = read_paths(path)
+    if value not in lines:
+        _write(path, lines + [value])
+
+
+def remove_path(path: Path, entry: Path) -> bool:
+    value = os.path.realpath(entry)
+    lines = read_paths(path)
+    if value not in lines:
+        return False
+    _write(path, [line for line in lines if line != value])
+    return True
