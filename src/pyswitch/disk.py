@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
+from pyswitch.errors import PyswitchError
+
 LEFTOVER_PREFIX = ".pyswitch-removing-"
 
 _Key = Tuple[int, int]  # (st_dev, st_ino)
@@ -229,7 +231,7 @@ def stale_package_cache_entries(
 # ----------------------------------------------------------------------- removal
 
 
-class RefusedRemoval(Exception):
+class RefusedRemoval(PyswitchError):
     """A removal refused before anything was touched; ``reason`` is one line naming the path."""
 
     def __init__(self, reason: str) -> None:
@@ -340,7 +342,7 @@ def remove_tree(prefix: Path, *, parent_must_be: List[Path]) -> RemovalResult:
     try:
         st = os.lstat(path)
     except OSError as exc:
-        raise RefusedRemoval(f"cannot remove {path}: {exc.strerror or exc}") from None
+        raise RefusedRemoval(f"refusing to remove {path}: {exc.strerror or exc}") from None
     if stat.S_ISLNK(st.st_mode):
         raise RefusedRemoval(f"refusing to remove {path}: it is a symlink")
     if not stat.S_ISDIR(st.st_mode):
