@@ -31,14 +31,20 @@ def find_command(ctx: Context, inv: Inventory, res: Resolution, command: str) ->
     raise CommandNotFound(message)
 
 
-def exec_environment(ctx: Context, res: Resolution) -> Dict[str, str]:
-    """The child's environment: the selected bin folders first on PATH, as `pyenv exec` does,
-    so a script that runs `python` or `pip` again stays in the same environment."""
+def exec_environment(ctx: Context, path: Path) -> Dict[str, str]:
+    """The child's environment: the command's own bin folder first on PATH, as `pyenv exec`
+    does, so a script that runs `python` or `pip` again stays in the same environment. A
+    command found on PATH (system) changes nothing."""
     env = dict(ctx.environ)
-    dirs: List[str] = [str(e.bin_dir) for e in res.environments if e.kind != "system"]
-    old = env.get("PATH", "")
-    env["PATH"] = os.pathsep.join(dirs + ([old] if old else []))
+    if path.parent.exists() and os.path.realpath(path.parent) not in _path_dirs_real(ctx):
+        old = env.get("PATH", "")
+        env["PATH"] = os.pathsep.join([str(path.parent)] + ([old] if old else []))
     return env
+
+
+def _path_dirs_real(ctx: Context) -> List[str]:
+    from pyswitch.backends.system import path_after_shims
+    return [os.path.realpath(d) for d in path_after_shims(ctx)]
 
 
 def exec_command(path: Path, args: Tuple[str, ...], environ: Dict[str, str]) -> None:

@@ -17,7 +17,8 @@ def shim_dirs(ctx: Context) -> List[str]:
         dirs += [ctx.pyenv_root / "plugins" / p / "shims" for p in os.listdir(ctx.pyenv_root / "plugins")]
     except OSError:
         pass
-    return [os.path.realpath(d) for d in dirs]
+    # both spellings: the shims compare PATH entries as written, without resolving links
+    return sorted({str(d) for d in dirs} | {os.path.realpath(d) for d in dirs})
 
 
 def path_after_shims(ctx: Context) -> List[str]:

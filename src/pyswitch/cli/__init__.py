@@ -16,7 +16,7 @@ COMMANDS = {
     "install": "install", "uninstall": "uninstall", "prune": "prune", "trust": "trust",
     "doctor": "doctor",
 }
-HIDDEN = {"_shim": "rehash", "_resolve": "rehash"}
+HIDDEN = {"_resolve": "rehash"}
 
 
 class Group(click.Group):

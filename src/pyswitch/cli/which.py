@@ -40,4 +40,4 @@ def exec_command(command, args):
     res = resolve(ctx, inv)
     warn(res.selection.warnings)
     path = routing.find_command(ctx, inv, res, command)
-    routing.exec_command(path, args, routing.exec_environment(ctx, res))
+    routing.exec_command(path, args, routing.exec_environment(ctx, path))

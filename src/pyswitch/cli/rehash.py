@@ -1,0 +1,33 @@
+"""`pyswitch rehash`, and the hidden helpers the shims and hooks call on their slow path."""
+from __future__ import annotations
+
+import click
+
+from pyswitch import shims
+from pyswitch.cli.common import context
+
+
+@click.command("rehash")
+def rehash_command():
+    """Rebuild the shims: one per command of every environment.
+
+    Runs by itself after install, uninstall and `local --venv`; run it by hand after
+    `pip install` adds a new command to an environment.
+
+    \b
+    Example:
+      pyswitch rehash
+    """
+    result = shims.rehash(context())
+    parts = [f"{result.total} shims"]
+    if result.added:
+        parts.append(f"added {len(result.added)}")
+    if result.removed:
+        parts.append(f"removed {len(result.removed)}: {', '.join(result.removed)}")
+    click.echo("rehashed: " + ", ".join(parts))
+
+
+@click.command("_resolve", hidden=True)
+def resolve_command():
+    """Refresh the resolution cache (the shell hooks' slow path)."""
+    shims.write_cache(context())
