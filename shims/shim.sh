@@ -9,7 +9,7 @@ _pyswitch_cmd=${0##*/}
 _pyswitch_fast() {
   . "$_pyswitch_cache" 2>/dev/null || return 1
   _pyswitch_stale "$_pyswitch_cache" && return 1
-  set -f
+  set -f  # specs are split on whitespace below and must never glob
   _pyswitch_dir=
   if [ -n "${PYSWITCH_VERSION:+x}" ]; then
     _pyswitch_specs=$PYSWITCH_VERSION
@@ -52,7 +52,9 @@ _pyswitch_fast() {
     fi
     if [ $_pyswitch_first = 1 ]; then
       _pyswitch_first=0
+      _pyswitch_slow=
       [ -n "$_pyswitch_dir" ] && _pyswitch_venv "$_pyswitch_dir/$_PYSWITCH_C_VENV_DIR" && return 0
+      [ -n "$_pyswitch_slow" ] && return 1
     fi
     case $_PYSWITCH_KIND in
       system) _pyswitch_path && return 0 ;;
@@ -75,15 +77,13 @@ _pyswitch_fast() {
   return 1  # not found anywhere: pyswitch prints the 127 message with where it exists
 }
 
-# A trusted venv made from the primary interpreter, holding the command.
+# A trusted venv made from the primary interpreter, holding the command. The cache knows the
+# venv's home; a pyvenv.cfg newer than the cache sends us to the slow path instead.
 _pyswitch_venv() {
   [ -f "$1/pyvenv.cfg" ] || return 1
   _pyswitch_trusted "$1" || return 1
-  _pyswitch_home=
-  while IFS='=' read -r _pyswitch_k _pyswitch_v || [ -n "$_pyswitch_k" ]; do
-    case $_pyswitch_k in 'home'|'home '*) _pyswitch_v=${_pyswitch_v# }; _pyswitch_home=${_pyswitch_v%@CR@}; break ;; esac
-  done < "$1/pyvenv.cfg"
-  [ -n "$_pyswitch_home" ] && [ "$_pyswitch_home" -ef "$_PYSWITCH_BIN" ] || return 1
+  [ "$1/pyvenv.cfg" -nt "$_pyswitch_cache" ] && _pyswitch_slow=1 && return 1
+  [ -n "$_PYSWITCH_HOME" ] && [ "$_PYSWITCH_HOME" -ef "$_PYSWITCH_BIN" ] || return 1
   if [ -x "$1/bin/$_pyswitch_cmd" ] && [ ! -d "$1/bin/$_pyswitch_cmd" ]; then
     _pyswitch_target=$1/bin/$_pyswitch_cmd _pyswitch_bin=$1/bin
     return 0

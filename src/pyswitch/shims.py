@@ -24,6 +24,7 @@ from pyswitch.commands import commands_of
 from pyswitch.environment import Environment
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
+from pyswitch.pyversion import read_pyvenv_cfg
 from pyswitch.spec import release_tuple
 
 SHIM_TEMPLATE = "shim.sh"
@@ -145,9 +146,12 @@ def render_sh(ctx: Context, inv: Inventory, entries: List[CacheEntry], present, 
         out.append(f"    {pattern}) _PYSWITCH_KIND={e.env.kind} _PYSWITCH_NAME={q(e.env.name)}"
                    f" _PYSWITCH_PREFIX={q(str(e.env.prefix))} _PYSWITCH_BIN={q(str(e.env.bin_dir))}"
                    f" _PYSWITCH_ENVNAME={q(e.env_name)} _PYSWITCH_CMDS={q(cmds)} ;;")
-    out += ["    *) return 1 ;;", "  esac", "}", "_pyswitch_trusted() {"]
+    out += ["    *) return 1 ;;", "  esac", "}",
+            "# a trusted venv, with the home its pyvenv.cfg named when the cache was written",
+            "_pyswitch_trusted() {"]
     for t in records.read_paths(ctx.trust_file):
-        out.append(f'  [ "$1" -ef {q(t)} ] && return 0')
+        home = read_pyvenv_cfg(Path(t)).get("home", "")
+        out.append(f'  [ "$1" -ef {q(t)} ] && _PYSWITCH_HOME={q(home)} && return 0')
     out += ["  return 1", "}", ""]
     return "\n".join(out)
 

@@ -1,0 +1,284 @@
+"""Real runs through real shims: which interpreter ran, exit statuses, signals, stdin, caching."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import fake_python, write_exe
+
+PRINT_VERSION = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
+
+
+@pytest.fixture
+def world(roots, pyswitch):
+    """Real 3.8.18 and 3.12.1 linked in, shims made, a project folder six levels deep."""
+    roots.link_version("3.8.18")
+    roots.link_version("3.12.1")
+    deep = roots.project / "a" / "b" / "c" / "d" / "e" / "f"
+    deep.mkdir(parents=True)
+    roots.deep = deep
+    return roots
+
+
+def rehash(pyswitch):
+    r = pyswitch("rehash")
+    assert r.returncode == 0, r.stderr
+
+
+def shim(roots, cmd, *args, cwd=None, env=None, **kw):
+    full = dict(roots.env)
+    full.update(env or {})
+    return subprocess.run([str(roots.root / "shims" / cmd), *args], cwd=str(cwd or roots.project), env=full,
+                          capture_output=True, text=True, timeout=60, **kw)
+
+
+def test_primary_and_secondary_from_six_levels_down(world, pyswitch):
+    world.pin(world.project, "3.12\n3.8\n")
+    rehash(pyswitch)
+    assert shim(world, "python", "-c", PRINT_VERSION, cwd=world.deep).stdout.strip() == "3.12.1"
+    assert shim(world, "python3.8", "-c", PRINT_VERSION, cwd=world.deep).stdout.strip() == "3.8.18"
+    # pip comes from the primary too
+    out = shim(world, "pip", "--version", cwd=world.deep).stdout
+    assert "python 3.12" in out
+
+
+def test_conda_pin_runs_the_envs_own_python(world, pyswitch):
+    croot = world.conda_root(world.tmp / "conda root")
+    env = world.conda_env(croot / "envs" / "ml", "3.10.13", extra_bin=("curl",))
+    world.env["PYSWITCH_CONDA_ROOTS"] = str(croot)
+    world.pin(world.project, "conda:ml\n")
+    rehash(pyswitch)
+    r = shim(world, "python", "hello", cwd=world.deep)
+    assert r.returncode == 0
+    assert f"ran conda:{env}" in r.stdout and "hello" in r.stdout
+    # conda's own system tools never get a shim
+    assert not (world.root / "shims" / "curl").exists()
+
+
+def test_command_only_the_system_has_runs_the_systems(world, pyswitch):
+    # a fabricated version provides `mytool`, so there is a shim for it; the pin does not have it
+    world.fake_version("3.9.99", commands=("python", "mytool"))
+    write_exe(world.sysbin / "mytool", "#!/bin/sh\necho system mytool \"$@\"\n")
+    world.env["PATH"] = os.pathsep.join([world.env["PATH"], str(world.sysbin)])
+    world.pin(world.project, "3.8.18\n")
+    rehash(pyswitch)
+    r = shim(world, "mytool", "x y")
+    assert r.stdout.strip() == "system mytool x y"
+
+
+def test_missing_command_exits_127_and_says_where_it_exists(world, pyswitch):
+    world.link_version("3.7.16")
+    world.pin(world.project, "3.8\n")
+    rehash(pyswitch)
+    r = shim(world, "python3.7", "-V")
+    assert r.returncode == 127
+    assert r.stderr.splitlines() == ["pyswitch: python3.7: command not found", "it exists in: 3.7.16"]
+    w = pyswitch("which", "python3.7")
+    assert w.returncode == 127 and w.stderr == r.stderr
+
+
+def test_primary_not_installed_is_an_error_not_a_fallback(world, pyswitch):
+    f = world.pin(world.project, "3.7\n")
+    rehash(pyswitch)
+    r = shim(world, "python", "-c", "print('ran')")
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert r.stderr.startswith(f"pyswitch: version '3.7' is not installed (set by {f}); installed: ")
+    assert r.stderr.rstrip().endswith("try: pyswitch install 3.7")
+
+
+@pytest.mark.parametrize("code", [0, 3, 130])
+def test_exit_status_passes_through(world, pyswitch, code):
+    world.pin(world.project, "3.8\n")
+    rehash(pyswitch)
+    assert shim(world, "python", "-c", f"import sys; sys.exit({code})").returncode == code
+
+
+def test_signal_reaches_the_interpreter_with_no_wrapper_left(world, pyswitch):
+    world.pin(world.project, "3.8\n")
+    rehash(pyswitch)
+    env = dict(world.env)
+    p = subprocess.Popen([str(world.root / "shims" / "python"), "-c",
+                          "import os, sys, time; print(os.getpid(), flush=True); time.sleep(30)"],
+                         cwd=str(world.project), env=env, stdout=subprocess.PIPE, text=True)
+    pid = int(p.stdout.readline())
+    assert pid == p.pid  # exec: the shim's process *is* the interpreter
+    p.send_signal(signal.SIGTERM)
+    assert p.wait(timeout=10) == -signal.SIGTERM
+
+
+def test_arguments_and_stdin_pass_through_untouched(world, pyswitch):
+    world.pin(world.project, "3.8\n")
+    rehash(pyswitch)
+    args = ["a b", "", "it's", '"q"', "$HOME", "*", "-c"]
+    r = shim(world, "python", "-c", "import sys; print(repr(sys.argv[1:])); print(sys.stdin.read())", *args,
+             input="line one\nline two\n")
+    assert r.stdout.splitlines()[0] == repr(args)
+    assert r.stdout.splitlines()[1:3] == ["line one", "line two"]
+
+
+def test_fast_path_does_not_start_pyswitch(world, pyswitch):
+    world.pin(world.project, "3.8\n")
+    rehash(pyswitch)
+    cache = world.root / "cache" / "resolve.sh"
+    before = cache.stat().st_mtime_ns
+    assert shim(world, "python", "-c", PRINT_VERSION, cwd=world.deep).stdout.strip() == "3.8.18"
+    assert cache.stat().st_mtime_ns == before  # the slow path always rewrites the cache
+
+
+def test_cache_never_answers_stale(world, pyswitch):
+    fake = world.fake_version("3.8.99")
+    world.pin(world.project, "3.8\n")
+    rehash(pyswitch)
+    assert "3.8.99" in shim(world, "python").stdout
+    shutil.rmtree(fake)  # a version goes: the next call sees it at once
+    assert shim(world, "python", "-c", PRINT_VERSION).stdout.strip() == "3.8.18"
+    world.fake_version("3.8.100")  # a higher one comes
+    assert "3.8.100" in shim(world, "python").stdout
+    # a conda env appears
+    croot = world.conda_root(world.tmp / "croot")
+    world.env["PYSWITCH_CONDA_ROOTS"] = str(croot)
+    world.pin(world.project, "conda:late\n")
+    r = shim(world, "python")
+    assert r.returncode == 1 and "'conda:late' is not installed" in r.stderr
+    world.conda_env(croot / "envs" / "late", "3.11.7")
+    assert "ran conda:" in shim(world, "python").stdout
+
+
+def test_trust_changes_are_seen_by_the_next_call(world, pyswitch):
+    world.pin(world.project, "3.8\n")
+    subprocess.run([str(world.versions / "3.8.18" / "bin" / "python"), "-m", "venv", "--without-pip",
+                    str(world.project / ".venv")], check=True)
+    rehash(pyswitch)
+    probe = "import sys; print(sys.prefix)"
+    assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() != str(world.project / ".venv")
+    assert pyswitch("trust", world.project).returncode == 0
+    assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() == str(world.project / ".venv")
+    # the trusted venv is remade from another interpreter: no longer "made from" the pin
+    subprocess.run([str(world.versions / "3.12.1" / "bin" / "python"), "-m", "venv", "--without-pip", "--clear",
+                    str(world.project / ".venv")], check=True)
+    assert shim(world, "python", "-c", PRINT_VERSION, cwd=world.deep).stdout.strip() == "3.8.18"
+    subprocess.run([str(world.versions / "3.8.18" / "bin" / "python"), "-m", "venv", "--without-pip", "--clear",
+                    str(world.project / ".venv")], check=True)
+    assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() == str(world.project / ".venv")
+    assert pyswitch("trust", "--revoke", world.project).returncode == 0
+    assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() != str(world.project / ".venv")
+
+
+def test_two_rehashes_at_once_leave_the_same_shims_as_one(world, pyswitch):
+    for i in range(5):
+        world.fake_version(f"3.5.{i}", commands=("python", f"tool{i}", "pip"))
+    rehash(pyswitch)
+    expected = {p.name: p.read_bytes() for p in (world.root / "shims").iterdir()}
+    shutil.rmtree(world.root / "shims")
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(pyswitch("rehash"))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
+    assert {p.name: p.read_bytes() for p in (world.root / "shims").iterdir()} == expected
+
+
+def test_stale_lock_from_a_killed_rehash_does_not_block(world, pyswitch):
+    lock = world.root / ".rehash.lock"
+    lock.mkdir(parents=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (lock / "pid").write_text(str(dead.pid))
+    r = pyswitch("rehash", timeout=20)
+    assert r.returncode == 0, r.stderr
+    assert (world.root / "shims" / "python").exists() and not lock.exists()
+
+
+def test_shims_for_commands_nothing_has_are_removed(world, pyswitch):
+    fake = world.fake_version("3.5.1", commands=("python", "gone-tool"))
+    rehash(pyswitch)
+    assert (world.root / "shims" / "gone-tool").exists()
+    shutil.rmtree(fake)
+    r = pyswitch("rehash")
+    assert "gone-tool" in r.stdout
+    assert not (world.root / "shims" / "gone-tool").exists()
+
+
+@pytest.mark.skipif(not shutil.which("dash"), reason="dash not installed")
+def test_the_shim_is_posix_sh_and_runs_under_dash(world, pyswitch):
+    world.pin(world.project, "3.8\n")
+    rehash(pyswitch)
+    shim_file = world.root / "shims" / "python"
+    assert shim_file.read_text().startswith("#!/bin/sh\n")
+    assert subprocess.run(["dash", "-n", str(shim_file)]).returncode == 0
+    assert subprocess.run(["sh", "-n", str(shim_file)]).returncode == 0
+    r = subprocess.run(["dash", str(shim_file), "-c", PRINT_VERSION], cwd=str(world.deep), env=world.env,
+                       capture_output=True, text=True)
+    assert r.stdout.strip() == "3.8.18", r.stderr
+
+
+# --- which and the shims always agree ------------------------------------------------------
+def _agreement_world(roots):
+    """Fabricated environments whose commands print the path that ran."""
+    for name in ("3.8.7", "3.8.18", "3.9.1", "3.9.1rc1"):
+        roots.fake_version(name, commands=("python", "python3", f"python{name[:3]}", "pip", "only-" + name))
+    base = roots.fake_version("3.10.4", commands=("python", "tox"))
+    roots.virtualenv("3.10.4", "web")
+    croot = roots.conda_root(roots.tmp / "croot")
+    roots.conda_env(croot / "envs" / "ml", "3.11.2", extra_bin=("curl",))
+    write_exe(croot / "envs" / "ml" / "bin" / "jupyter", f"#!{croot}/envs/ml/bin/python\nprint(1)\n")
+    roots.env["PYSWITCH_CONDA_ROOTS"] = str(croot)
+    write_exe(roots.sysbin / "curl", "#!/bin/sh\necho system curl \"$0\"\n")
+    write_exe(roots.sysbin / "python3", "#!/bin/sh\necho system python3 \"$0\"\n")
+    # nothing else on PATH, so every command that runs is one of ours and prints its own path
+    roots.env["PATH"] = os.pathsep.join([str(roots.root / "shims"), str(roots.sysbin)])
+    return base
+
+
+AGREEMENT_CASES = [
+    ("3.8\n", {}), ("3.8.7\n", {}), ("3.9\n", {}), ("3.9.1rc1\n", {}), ("python-3.9\n", {}),
+    ("3.9\n3.8\n", {}), ("3.8\n3.9.1\n3.10.4\n", {}), ("web\n", {}), ("3.10.4/envs/web\n", {}),
+    ("conda:ml\n", {}), ("conda:ml\n3.8\n", {}), ("system\n", {}), ("system\n3.9\n", {}),
+    ("# comment\n\n  3.9.1  trailing words\r\n", {}), ("", {}), ("3.8\n3.99\n", {}),
+    ("../x\n3.9\n", {}), ("3.8\n", {"PYSWITCH_VERSION": "3.9 3.8"}), (None, {}), (None, {"global": "3.9"}),
+    (None, {"pyenv-global": "3.8.7"}),
+]
+COMMANDS = ["python", "python3", "python3.8", "python3.9", "pip", "only-3.8.7", "only-3.9.1", "tox", "jupyter",
+            "curl", "nothing-has-this"]
+
+
+@pytest.mark.parametrize("text,extra", AGREEMENT_CASES)
+def test_which_and_shims_agree(roots, pyswitch, text, extra):
+    _agreement_world(roots)
+    extra = dict(extra)
+    if "global" in extra:
+        (roots.root).mkdir(parents=True, exist_ok=True)
+        (roots.root / "version").write_text(extra.pop("global") + "\n")
+    if "pyenv-global" in extra:
+        (roots.pyenv_root / "version").write_text(extra.pop("pyenv-global") + "\n")
+    if text is not None:
+        roots.pin(roots.project, text)
+    rehash(pyswitch)
+    # every command also gets a shim in this test, so the shim path is exercised for all
+    shims_dir = roots.root / "shims"
+    body = (shims_dir / "python").read_text()
+    for cmd in COMMANDS:
+        if not (shims_dir / cmd).exists():
+            (shims_dir / cmd).write_text(body)
+            (shims_dir / cmd).chmod(0o755)
+    deep = roots.project / "x" / "y"
+    deep.mkdir(parents=True, exist_ok=True)
+    for cmd in COMMANDS:
+        w = pyswitch("which", cmd, cwd=deep, env=extra)
+        s = shim(roots, cmd, cwd=deep, env=extra)
+        if w.returncode == 0:
+            ran = s.stdout.strip()
+            assert s.returncode == 0, (cmd, s.stderr)
+            assert w.stdout.strip() in ran, (cmd, w.stdout, ran)
+        else:
+            assert s.returncode == w.returncode, (cmd, w.stderr, s.stderr)
+            assert s.stderr.splitlines()[-1] == w.stderr.splitlines()[-1], (cmd, w.stderr, s.stderr)
