@@ -34,7 +34,7 @@ def token_problem(token: str) -> Optional[str]:
     """Why a token is refused, or None when it is safe to look up."""
     if len(token.encode("utf-8", "surrogateescape")) > MAX_TOKEN_BYTES:
         return "too long"
-    if any(ord(c) < 32 or ord(c) == 127 for c in token):
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in token):  # C0, DEL and C1 controls
         return "control character"
     if token.startswith("/"):
         return "absolute path"
