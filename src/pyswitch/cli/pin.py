@@ -19,23 +19,31 @@ def _show(path, specs, warnings):
 @click.command("local")
 @click.argument("specs", nargs=-1)
 @click.option("--unset", is_flag=True, help="Remove the .python-version of this folder.")
-@click.option("--force", is_flag=True, help="Write the specs even if they are not installed.")
-def local_command(specs, unset, force):
+@click.option("--force", is_flag=True, help="Write the specs even if they are not installed; "
+              "with --venv, recreate a .venv made from another interpreter.")
+@click.option("--venv", "make_venv", is_flag=True, help="Also make ./.venv from the chosen interpreter and "
+              "trust it (example: pyswitch local 3.12 --venv).")
+def local_command(specs, unset, force, make_venv):
     """Pin this folder: write SPECs to ./.python-version (first is primary).
 
-    With no SPEC, print the pin that applies here and the file that sets it.
+    With no SPEC, print the pin that applies here and the file that sets it (with --venv:
+    make the venv for the pin already in ./.python-version).
 
     \b
     Examples:
       pyswitch local 3.8            # newest installed 3.8.x
       pyswitch local 3.12 3.8       # python is 3.12; python3.8 comes from 3.8
       pyswitch local conda:ml
+      pyswitch local 3.12 --venv    # and a trusted ./.venv made from it
     """
     ctx = context()
     path = ctx.cwd / VERSION_FILE
     if unset:
         if not pins.unset_pin(path):
             raise PyswitchError(f"no {VERSION_FILE} in {ctx.cwd}")
+        return
+    if make_venv and not specs:
+        _venv_for_existing_pin(ctx, path, force)
         return
     if not specs:
         found = find_version_file(ctx.cwd)
@@ -46,8 +54,41 @@ def local_command(specs, unset, force):
         return
     inv = Inventory(ctx)
     pins.check_specs(inv, specs, force)
+    plan = _plan_venv(ctx, inv, specs[0], force) if make_venv else None  # refuse before writing
     pins.write_pin(path, specs)
     pins.record_project(ctx, ctx.cwd)
+    _warn_eol(inv, specs)
+    if plan is not None:
+        from pyswitch import project_venv
+        project_venv.make_venv(ctx, plan, click.echo)
+
+
+def _plan_venv(ctx, inv, token, force):
+    from pyswitch import project_venv
+    primary = inv.resolve(token)
+    if primary is None:
+        raise PyswitchError(f"cannot make a venv: '{token}' is not installed; nothing was written; "
+                            f"try: pyswitch install {token}")
+    return project_venv.plan_venv(ctx, ctx.cwd, primary, force)
+
+
+def _venv_for_existing_pin(ctx, path, force):
+    from pyswitch import project_venv
+    res = read_version_file(path)
+    warn(res.warnings)
+    if not res.specs:
+        raise PyswitchError(f"--venv needs a SPEC, or a {VERSION_FILE} in this folder: pyswitch local 3.12 --venv")
+    plan = _plan_venv(ctx, Inventory(ctx), res.specs[0], force)
+    pins.record_project(ctx, ctx.cwd)
+    project_venv.make_venv(ctx, plan, click.echo)
+
+
+def _warn_eol(inv, specs):
+    """Once, on stderr: legacy projects need the pin, but should know what they are running."""
+    from pyswitch import legacy
+    line = legacy.eol_warning((t, legacy.pinned_version(t, inv.resolve(t))) for t in specs)
+    if line:
+        warn([line])
 
 
 @click.command("global")

@@ -37,6 +37,10 @@ def version_command(as_json):
     notes = list(res.warnings)
     if sel.empty:
         notes.append(f"{sel.origin} holds no usable version; using system")
+    from pyswitch import legacy
+    mismatch = legacy.requires_python_problem(ctx.cwd, env.python_version, res.interpreter.name)
+    if mismatch:
+        notes.append(f"warning: {mismatch}")
     warn(notes)
     if as_json:
         out = env.to_json()
@@ -68,6 +72,8 @@ def versions_command(as_json, bare, size):
       pyswitch versions --json
       pyswitch versions --bare
     """
+    from pyswitch.legacy import is_eol
+
     ctx = context()
     inv = Inventory(ctx)
     envs = inv.all()
@@ -77,8 +83,7 @@ def versions_command(as_json, bare, size):
         selected = None
     sizes = {}
     if size:
-        from pyswitch import disk
-        sizes = {e.prefix: (None if e.kind == "system" else disk.tree_size(e.prefix)) for e in envs}
+        sizes = {e.prefix: _size(e) for e in envs}
     if bare:
         for e in envs:
             click.echo(e.name)
@@ -89,6 +94,7 @@ def versions_command(as_json, bare, size):
             row = e.to_json()
             row["selected"] = e == selected
             row["shadowed"] = e.shadowed
+            row["eol"] = is_eol(e.python_version)
             if size:
                 row["size_bytes"] = sizes[e.prefix]
             rows.append(row)
@@ -100,8 +106,21 @@ def versions_command(as_json, bare, size):
         cols = [f"{mark} {e.name:<{width}}", f"{e.kind:<10}", f"{e.python_version or '?':<8}"]
         if size:
             cols.append(f"{_human(sizes[e.prefix]):>9}")
-        cols.append(str(e.prefix) + ("  (shadowed)" if e.shadowed else ""))
+        cols.append(str(e.prefix) + ("  (shadowed)" if e.shadowed else "")
+                    + ("  (end of life)" if is_eol(e.python_version) else ""))
         click.echo("  ".join(cols))
+
+
+def _size(env):
+    """What removing it would free (SPEC section 7); None for system or a prefix that vanished."""
+    from pyswitch import disk
+
+    if env.kind == "system":
+        return None
+    try:
+        return disk.tree_size(env.prefix)
+    except OSError:
+        return None
 
 
 def _human(n):
