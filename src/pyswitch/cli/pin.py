@@ -5,6 +5,7 @@ import click
 
 from pyswitch import pins
 from pyswitch.cli.common import context, warn
+from pyswitch.cli.complete import complete_specs
 from pyswitch.errors import PyswitchError
 from pyswitch.inventory import Inventory
 from pyswitch.paths import VERSION_FILE
@@ -17,7 +18,7 @@ def _show(path, specs, warnings):
 
 
 @click.command("local")
-@click.argument("specs", nargs=-1)
+@click.argument("specs", nargs=-1, shell_complete=complete_specs)
 @click.option("--unset", is_flag=True, help="Remove the .python-version of this folder.")
 @click.option("--force", is_flag=True, help="Write the specs even if they are not installed; "
               "with --venv, recreate a .venv made from another interpreter.")
@@ -92,7 +93,7 @@ def _warn_eol(inv, specs):
 
 
 @click.command("global")
-@click.argument("specs", nargs=-1)
+@click.argument("specs", nargs=-1, shell_complete=complete_specs)
 @click.option("--unset", is_flag=True, help="Remove pyswitch's global version file.")
 @click.option("--force", is_flag=True, help="Write the specs even if they are not installed.")
 def global_command(specs, unset, force):
