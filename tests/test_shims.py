@@ -93,6 +93,22 @@ def test_primary_not_installed_is_an_error_not_a_fallback(world, pyswitch):
     assert r.stderr.rstrip().endswith("try: pyswitch install 3.7")
 
 
+def test_slow_path_warnings_reach_stderr_before_the_exec(world, pyswitch):
+    # a refused primary sends the shim to pyswitch itself, which warns, then execs the next line:
+    # the warning must be flushed first (stderr is block-buffered without a TTY on 3.8)
+    f = world.pin(world.project, "../../../tmp/x\n3.8\n")
+    rehash(pyswitch)
+    r = shim(world, "python", "-c", PRINT_VERSION)
+    assert r.returncode == 0 and r.stdout.strip() == "3.8.18"
+    assert r.stderr == f"pyswitch: invalid version '../../../tmp/x' ignored in '{f}'\n"
+    # and before the error of a primary that is missing once the refused token is skipped
+    f.write_text("../../../tmp/x\n3.7\n")
+    r = shim(world, "python", "-c", "print('ran')")
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.splitlines()[0] == f"pyswitch: invalid version '../../../tmp/x' ignored in '{f}'"
+    assert r.stderr.splitlines()[1].startswith(f"pyswitch: version '3.7' is not installed (set by {f})")
+
+
 @pytest.mark.parametrize("code", [0, 3, 130])
 def test_exit_status_passes_through(world, pyswitch, code):
     world.pin(world.project, "3.8\n")
@@ -168,6 +184,11 @@ def test_trust_changes_are_seen_by_the_next_call(world, pyswitch):
                     str(world.project / ".venv")], check=True)
     assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() == str(world.project / ".venv")
     assert pyswitch("trust", "--revoke", world.project).returncode == 0
+    assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() != str(world.project / ".venv")
+    # a watched file that is deleted counts as a change too
+    assert pyswitch("trust", world.project).returncode == 0
+    assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() == str(world.project / ".venv")
+    (world.root / "trusted").unlink()
     assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() != str(world.project / ".venv")
 
 

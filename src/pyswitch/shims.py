@@ -135,8 +135,9 @@ def render_sh(ctx: Context, inv: Inventory, entries: List[CacheEntry], present, 
         if value is not None:
             test += f' && [ "${var}" = {q(value)} ]'
         out.append(f"  {{ {test}; }} || return 0")
+    # "cache not newer than P" is also true when P was deleted: one stat covers both changes
     for p in present:
-        out.append(f'  [ {q(p)} -nt "$1" ] && return 0')
+        out.append(f'  [ "$1" -nt {q(p)} ] || return 0')
     for p in absent:
         out.append(f"  [ -e {q(p)} ] && return 0")
     out += ["  return 1", "}", "_pyswitch_spec() {", "  case $1 in"]
@@ -176,7 +177,7 @@ def render_fish(ctx: Context, inv: Inventory, entries: List[CacheEntry], present
             out.append(f'    test "${var}" = {q(value)}; or return 0')
     # fish's `test -nt` is missing before 3.7; compare whole-second mtimes, erring towards stale
     for p in present:
-        out.append(f"    test (path mtime -- {q(p)}) -ge $t; and return 0")
+        out.append(f"    test (path mtime -- {q(p)}; or echo $t) -ge $t; and return 0")  # gone: stale too
     for p in absent:
         out.append(f"    test -e {q(p)}; and return 0")
     out += ["    return 1", "end", "function _pyswitch_spec --argument-names spec", "    switch $spec"]

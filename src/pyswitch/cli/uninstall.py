@@ -6,6 +6,8 @@ from typing import List, Sequence
 
 import click
 
+from pyswitch.cli.complete import complete_installed
+
 from pyswitch.cli.common import context, warn
 from pyswitch.errors import PyswitchError
 
@@ -159,7 +161,7 @@ def rehash_after(ctx) -> None:
 
 
 @click.command("uninstall")
-@click.argument("specs", nargs=-1, required=True)
+@click.argument("specs", nargs=-1, required=True, shell_complete=complete_installed)
 @click.option("--dry-run", is_flag=True, help="Show the report and remove nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask; needed when stdin is not a terminal.")
 @click.option("--force", is_flag=True, help="Also remove the environment selected here.")
