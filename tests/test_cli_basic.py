@@ -568,6 +568,25 @@ def test_trust_a_dir_without_venv_fails(py38, run):
     assert not (py38.root / "trusted").exists()
 
 
+def test_trust_a_file_is_a_one_line_error(py38, run):
+    f = py38.project / "notes.txt"
+    f.write_text("x")
+    r = run("trust", str(f))
+    assert r.returncode == 1
+    assert r.stderr == f"pyswitch: {f} is not a folder: name the project folder that holds .venv\n"
+
+
+def test_unwritable_root_is_a_one_line_error(py38, venv_project, run, tmp_path):
+    not_a_dir = tmp_path / "root-is-a-file"
+    not_a_dir.write_text("")
+    for args in (("rehash",), ("trust",)):
+        r = run(*args, env={"PYSWITCH_ROOT": str(not_a_dir)})
+        no_traceback(r)
+        assert r.returncode == 1
+        assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("pyswitch: cannot write ")
+        assert "(PYSWITCH_ROOT) is a writable folder" in r.stderr
+
+
 def test_venv_made_from_another_interpreter_is_ignored(py38, run):
     py38.pin(py38.project, "3.8\n")
     other_bin = py38.versions / "3.9.1" / "bin"

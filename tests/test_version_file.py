@@ -8,11 +8,13 @@ Every environment here is fabricated under tmp_path.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Dict, Optional
 
 import pytest
 
+from conftest import BIN
 from pyswitch.errors import NotInstalled
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
@@ -654,3 +656,47 @@ def test_version_file_is_never_executed(four, pyswitch, tmp_path):
     assert not marker.exists()
     # `$(touch` is a word without `/`: a name that is not installed, so it is the missing primary
     assert r.returncode == 1 and "'$(touch' is not installed" in r.stderr and str(f) in r.stderr
+
+
+def test_refused_token_is_reported_before_the_missing_primary_it_leaves(four, pyswitch):
+    f = four.pin(four.project, "../../../tmp/x\n3.7\n")
+    for args in (("version",), ("which", "python"), ("exec", "python", "-c", "pass")):
+        r = pyswitch(*args)
+        assert r.returncode == 1 and r.stdout == ""
+        assert r.stderr.splitlines() == [
+            f"pyswitch: invalid version '../../../tmp/x' ignored in '{f}'",
+            f"pyswitch: version '3.7' is not installed (set by {f}); "
+            "installed: 3.9.1, 3.10.2, 3.11.3; try: pyswitch install 3.7",
+        ]
+
+
+def test_unprintable_missing_spec_is_shown_escaped(four, pyswitch):
+    f = four.pin(four.project, "\ufeff3.9.1\n")  # a BOM is not a separator, nor a control character
+    r = pyswitch("version")
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"pyswitch: version '\\ufeff3.9.1' is not installed (set by {f}); ")
+    assert r.stderr.endswith("try: pyswitch install \\ufeff3.9.1\n")
+
+
+def test_a_file_that_cannot_be_read_says_so(tmp_path):
+    f = tmp_path / ".python-version"
+    f.symlink_to(f)  # a loop: open() fails even as root, where chmod 000 would not
+    res = read_version_file(f)
+    assert res.specs == ()
+    assert len(res.warnings) == 1 and res.warnings[0].startswith(f"cannot read '{f}': ")
+
+
+def test_undecodable_bytes_round_trip_through_local_force(four, pyswitch):
+    r = pyswitch("local", "3.9.1", "\udcff", "--force")  # the argv byte 0xff
+    assert r.returncode == 0, r.stderr
+    assert (four.project / ".python-version").read_bytes() == b"3.9.1\n\xff\n"
+
+
+def test_version_in_a_deleted_folder_reads_pwd_like_the_shims(four):
+    four.pin(four.project, "3.10.2\n")
+    gone = four.project / "gone"
+    gone.mkdir()
+    script = f'cd "{gone}" && rmdir "{gone}" && exec "$0" version --json'
+    r = subprocess.run(["sh", "-c", script, str(BIN / "pyswitch")], env=four.env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["name"] == "3.10.2"

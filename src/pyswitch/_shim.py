@@ -17,7 +17,7 @@ def main() -> None:
         from pyswitch import routing, shims
         from pyswitch.inventory import Inventory
         from pyswitch.paths import Context
-        from pyswitch.selection import resolve
+        from pyswitch.selection import resolve, select
 
         ctx = Context.from_env()
         inv = Inventory(ctx)
@@ -25,9 +25,10 @@ def main() -> None:
             shims.write_cache(ctx, inv)
         except OSError:
             pass  # a read-only root costs speed, not correctness
-        res = resolve(ctx, inv)
-        for warning in res.selection.warnings:
+        sel = select(ctx)
+        for warning in sel.warnings:  # before resolving: a refused token may be why it fails
             print(f"pyswitch: {warning}", file=sys.stderr)
+        res = resolve(ctx, inv, sel)
         path = routing.find_command(ctx, inv, res, command)
     except PyswitchError as e:
         print(f"pyswitch: {e}", file=sys.stderr)

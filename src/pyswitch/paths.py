@@ -14,6 +14,7 @@ import platformdirs
 
 from pyswitch import envvars
 from pyswitch.config import Config, load_config
+from pyswitch.errors import PyswitchError
 
 VERSION_FILE = ".python-version"
 USUAL_CONDA_ROOTS = ("miniconda3", "anaconda3", "miniforge3", "mambaforge", "micromamba")
@@ -40,13 +41,7 @@ class Context:
         root = Path(env.get(envvars.PYSWITCH_ROOT) or _user_data_dir(env))
         pyenv_root = Path(env.get(envvars.PYENV_ROOT) or config.pyenv_root or home / ".pyenv")
         if cwd is None:
-            cwd = Path(env.get("PWD") or os.getcwd())
-            # $PWD may be stale when a parent process changed directory without updating it.
-            try:
-                if not os.path.samefile(cwd, "."):
-                    cwd = Path(os.getcwd())
-            except OSError:
-                cwd = Path(os.getcwd())
+            cwd = _current_dir(env.get("PWD"))
         return cls(environ=env, cwd=Path(cwd), home=home, root=root.expanduser(),
                    pyenv_root=pyenv_root.expanduser(), config_path=config_path, config=config)
 
@@ -111,6 +106,21 @@ class Context:
         if value is not None:
             return value.strip().lower() not in ("0", "false", "no", "off")
         return self.config.auto_activate
+
+
+def _current_dir(pwd: Optional[str]) -> Path:
+    """$PWD where it is this folder (it keeps the user's symlinks), else the real one.
+
+    $PWD may be stale when a parent process changed directory without updating it. Where the
+    current folder was deleted, $PWD still names where the user is, as the shims read it."""
+    try:
+        if pwd and os.path.samefile(pwd, "."):
+            return Path(pwd)
+        return Path(os.getcwd())
+    except OSError:
+        if pwd and os.path.isabs(pwd):
+            return Path(pwd)
+        raise PyswitchError("the current folder no longer exists; cd to one that does") from None
 
 
 def _user_config_dir(env: Mapping[str, str]) -> Path:

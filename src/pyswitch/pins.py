@@ -39,7 +39,7 @@ def write_pin(path: Path, tokens: Sequence[str]) -> None:
 def record_project(ctx: Context, project: Path) -> None:
     try:
         records.add_path(ctx.projects_file, project)
-    except OSError:
+    except PyswitchError:
         pass  # the pin works without the record; only uninstall's report would miss it
 
 

@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 from typing import List
 
+from pyswitch.errors import PyswitchError
+
 
 def read_paths(path: Path) -> List[str]:
     try:
@@ -15,10 +17,14 @@ def read_paths(path: Path) -> List[str]:
 
 
 def _write(path: Path, lines: List[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8", errors="surrogateescape")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8", errors="surrogateescape")
+        tmp.replace(path)
+    except OSError as e:
+        raise PyswitchError(f"cannot write {path}: {e.strerror}; check that {path.parent} "
+                            "(PYSWITCH_ROOT) is a writable folder") from None
 
 
 def add_path(path: Path, entry: Path) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -49,4 +50,9 @@ def _path_dirs_real(ctx: Context) -> List[str]:
 
 def exec_command(path: Path, args: Tuple[str, ...], environ: Dict[str, str]) -> None:
     """Replace this process: no wrapper left to swallow signals or exit statuses."""
+    for stream in (sys.stdout, sys.stderr):  # block-buffered without a TTY (3.8): lost by exec
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
     os.execve(str(path), [str(path), *args], environ)

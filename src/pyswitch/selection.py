@@ -59,7 +59,7 @@ class Resolution:
     interpreter: Environment          # what the primary spec names
     environments: Tuple[Environment, ...]  # in routing order: trusted venv, primary, the others
     venv: Optional[ProjectVenv]       # the venv beside the version file, trusted or not
-    warnings: Tuple[str, ...]         # refused tokens, skipped secondaries, ignored venvs
+    warnings: Tuple[str, ...]         # skipped secondaries, ignored venvs (refused tokens: selection)
 
     @property
     def primary(self) -> Environment:
@@ -73,14 +73,14 @@ def not_installed_message(inv: Inventory, token: str, origin: Optional[str]) -> 
     spec = parse_spec(token)
     if spec.kind == "system":
         return f"version 'system' is not installed{where}: no python or python3 on PATH outside the shims"
-    hint = f"pyswitch install {token}"
-    return f"version '{token}' is not installed{where}; installed: {installed}; try: {hint}"
+    shown = token if token.isprintable() else repr(token)[1:-1]  # never raw unprintables on a terminal
+    return f"version '{shown}' is not installed{where}; installed: {installed}; try: pyswitch install {shown}"
 
 
 def resolve(ctx: Context, inv: Inventory, selection: Optional[Selection] = None) -> Resolution:
     """Environments of the selection in routing order; a missing primary raises NotInstalled."""
     sel = selection or select(ctx)
-    warnings: List[str] = list(sel.warnings)
+    warnings: List[str] = []
     origin = sel.origin if sel.source != "default" else None
     primary = inv.resolve(sel.specs[0])
     if primary is None:

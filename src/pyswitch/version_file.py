@@ -63,8 +63,10 @@ def read_version_file(path: Path) -> ReadResult:
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_READ)
-    except OSError:
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return ReadResult((), ())
+    except OSError as e:  # it is there but unreadable: say so, rather than silently reading nothing
+        return ReadResult((), (f"cannot read '{path}': {e.strerror}; fix its permissions or remove it",))
     words = []
     for line in data.split(b"\n"):
         first = _SEPARATORS.split(line.strip(b" \t\r"), 1)[0]
@@ -94,5 +96,6 @@ def find_version_file(start: Path) -> Optional[Path]:
 def write_version_file(path: Path, specs: List[str]) -> None:
     """Write one spec per line, atomically, so a reader never sees half a file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text("".join(f"{s}\n" for s in specs), encoding="utf-8")
+    # surrogateescape: a token read from undecodable bytes is written back as those bytes
+    tmp.write_text("".join(f"{s}\n" for s in specs), encoding="utf-8", errors="surrogateescape")
     tmp.replace(path)

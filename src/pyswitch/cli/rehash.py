@@ -5,6 +5,7 @@ import click
 
 from pyswitch import shims
 from pyswitch.cli.common import context
+from pyswitch.errors import PyswitchError
 
 
 @click.command("rehash")
@@ -18,7 +19,12 @@ def rehash_command():
     Example:
       pyswitch rehash
     """
-    result = shims.rehash(context())
+    ctx = context()
+    try:
+        result = shims.rehash(ctx)
+    except OSError as e:
+        raise PyswitchError(f"cannot write the shims in {ctx.shims_dir}: {e.strerror}; "
+                            f"check that {ctx.root} (PYSWITCH_ROOT) is a writable folder") from None
     parts = [f"{result.total} shims"]
     if result.added:
         parts.append(f"added {len(result.added)}")

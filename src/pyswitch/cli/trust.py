@@ -11,7 +11,7 @@ from pyswitch.errors import PyswitchError
 
 
 @click.command("trust")
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--revoke", is_flag=True, help="Stop trusting the venv of DIR.")
 def trust_command(directory, revoke):
     """Trust the project venv of DIR (default: here), so shims and `cd` use it.
@@ -32,6 +32,8 @@ def trust_command(directory, revoke):
             raise PyswitchError(f"{venv} is not trusted")
         click.echo(f"no longer trusted: {venv}")
         return
+    if not project.is_dir():
+        raise PyswitchError(f"{project} is not a folder: name the project folder that holds {ctx.venv_dir}")
     if not (venv / "pyvenv.cfg").is_file():
         raise PyswitchError(f"no venv in {project} (looked for {venv}/pyvenv.cfg)")
     records.add_path(ctx.trust_file, venv)

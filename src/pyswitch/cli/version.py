@@ -32,6 +32,7 @@ def version_command(as_json):
     ctx = context()
     inv = Inventory(ctx)
     sel = select(ctx)
+    warn(sel.warnings)  # before resolving: a refused token may be why the primary is missing
     res = resolve(ctx, inv, sel)
     env = res.primary
     notes = list(res.warnings)

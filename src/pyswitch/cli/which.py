@@ -6,7 +6,7 @@ import click
 from pyswitch import routing
 from pyswitch.cli.common import context, warn
 from pyswitch.inventory import Inventory
-from pyswitch.selection import resolve
+from pyswitch.selection import resolve, select
 
 
 @click.command("which")
@@ -20,8 +20,9 @@ def which_command(command):
     """
     ctx = context()
     inv = Inventory(ctx)
-    res = resolve(ctx, inv)
-    warn(res.selection.warnings)
+    sel = select(ctx)
+    warn(sel.warnings)  # before resolving: a refused token may be why the primary is missing
+    res = resolve(ctx, inv, sel)
     click.echo(str(routing.find_command(ctx, inv, res, command)))
 
 
@@ -37,7 +38,8 @@ def exec_command(command, args):
     """
     ctx = context()
     inv = Inventory(ctx)
-    res = resolve(ctx, inv)
-    warn(res.selection.warnings)
+    sel = select(ctx)
+    warn(sel.warnings)  # before resolving: a refused token may be why the primary is missing
+    res = resolve(ctx, inv, sel)
     path = routing.find_command(ctx, inv, res, command)
     routing.exec_command(path, args, routing.exec_environment(ctx, path))
