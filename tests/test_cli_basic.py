@@ -719,3 +719,16 @@ def test_the_fixture_and_console_script_agree(py38, pyswitch, run):
     b = run("version", "--json")
     assert a.returncode == b.returncode == 0
     assert json.loads(a.stdout) == json.loads(b.stdout)
+
+
+def test_init_and_shell_failures_are_one_line_errors(roots, pyswitch):
+    """init with an unusable root, and shell with no integration, say what to do (exit 1)."""
+    roots.link_version("3.8.18")
+    (roots.tmp / "afile").write_text("")
+    r = pyswitch("init", "bash", env={"PYSWITCH_ROOT": str(roots.tmp / "afile" / "root")})
+    assert r.returncode == 1 and r.stderr.startswith("pyswitch: cannot build the shims") and "Traceback" not in r.stderr
+    r = pyswitch("shell")
+    assert r.returncode == 1 and "pyswitch init bash" in r.stderr
+    r = pyswitch("shell", "3.8")
+    assert r.returncode == 1 and "pyswitch init bash" in r.stderr
+    assert "Example" in pyswitch("init", "--help").stdout

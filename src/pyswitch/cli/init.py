@@ -8,7 +8,7 @@ from typing import Optional, Tuple
 import click
 
 from pyswitch.cli.common import context
-from pyswitch.errors import UsageError
+from pyswitch.errors import PyswitchError, UsageError
 from pyswitch.shells import SHELLS
 
 
@@ -32,7 +32,7 @@ def init_command(shell: Optional[str]):
     """Print the shell integration: shims on PATH, `pyswitch shell`, activation on cd.
 
     \b
-    Put the line for your shell in its rc file:
+    Examples (put the line for your shell in its rc file):
       eval "$(pyswitch init bash)"      # ~/.bashrc
       eval "$(pyswitch init zsh)"       # ~/.zshrc
       pyswitch init fish | source       # ~/.config/fish/config.fish
@@ -49,7 +49,11 @@ def init_command(shell: Optional[str]):
         shell, header = detect_shell()
     ctx = context()
     if not _has_shims(ctx.shims_dir):
-        shims.rehash(ctx)  # a first run: the PATH entry below would otherwise be an empty folder
+        try:
+            shims.rehash(ctx)  # a first run: the PATH entry below would otherwise be an empty folder
+        except OSError as e:
+            raise PyswitchError(f"cannot build the shims in {ctx.shims_dir}: {e.strerror or e}; "
+                                "check PYSWITCH_ROOT, then run: pyswitch rehash") from None
     values = {
         "SHIMS": str(ctx.shims_dir),
         "CACHE": str(shims.cache_file(ctx, "fish" if shell == "fish" else "sh")),

@@ -48,6 +48,8 @@ def shell_command(specs: Tuple[str, ...], unset: bool, print_for: Optional[str])
     current = ctx.environ.get(envvars.PYSWITCH_VERSION, "")
     if not specs and not unset:
         if not current.strip():
+            if print_for is None and not ctx.environ.get(envvars.PYSWITCH_SHELL):
+                raise _not_loaded()
             raise PyswitchError("no shell version is set; set one with: pyswitch shell SPEC")
         click.echo(print_line(print_for, current) if print_for else current, nl=not print_for)
         return
