@@ -1,7 +1,7 @@
 """The value every backend produces: one environment that can run `python`."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -18,7 +18,6 @@ class Environment:
     shadowed: bool = False
     conda_root: Optional[Path] = None      # for conda envs: the root they belong to, when known
     is_conda_base: bool = False
-    extra: Dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_json(self) -> Dict[str, Any]:
         return {

@@ -1,6 +1,7 @@
 """Conda envs: folders holding conda-meta/, under each root's envs/ and in ~/.conda/environments.txt."""
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import List, Set
@@ -83,7 +84,6 @@ def discover(ctx: Context, probe: VersionProbe) -> List[Environment]:
         if e.python_version is None:
             py = python_in(e.bin_dir)
             if py:
-                e = Environment(e.name, e.kind, e.prefix, probe.version_of(py), e.bin_dir, e.shadowed,
-                                e.conda_root, e.is_conda_base)
+                e = dataclasses.replace(e, python_version=probe.version_of(py))
         out.append(e)
     return out

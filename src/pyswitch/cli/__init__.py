@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
 
 import click
 
@@ -64,9 +63,4 @@ def cli():
 
 
 def main(argv=None):
-    try:
-        from pyswitch.paths import Context  # noqa: F401  (fail early on a broken config below)
-        cli.main(args=argv, prog_name="pyswitch")
-    except PyswitchError as e:  # raised while building the context, before a command runs
-        click.echo(f"pyswitch: {e}", err=True)
-        sys.exit(e.exit_code)
+    cli.main(args=argv, prog_name="pyswitch")
