@@ -594,7 +594,8 @@ def test_venv_made_from_another_interpreter_is_ignored(py38, run):
     assert run("trust").returncode == 0  # even trusted, it is not used
     r = run("version", "--json")
     assert json.loads(r.stdout)["kind"] == "pyenv"
-    assert r.stderr == f"pyswitch: project venv {venv} is ignored: it was made from {other_bin}, not 3.8.18\n"
+    assert r.stderr == (f"pyswitch: project venv {venv} is ignored: it was made from {other_bin}, not 3.8.18; "
+                        f"recreate it: cd {py38.project} && pyswitch local --venv --force\n")
     assert run("which", "python").stdout.strip() == str(py38.versions / "3.8.18" / "bin" / "python")
 
 

@@ -5,7 +5,9 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -208,15 +210,37 @@ def test_two_rehashes_at_once_leave_the_same_shims_as_one(world, pyswitch):
     assert {p.name: p.read_bytes() for p in (world.root / "shims").iterdir()} == expected
 
 
-def test_stale_lock_from_a_killed_rehash_does_not_block(world, pyswitch):
-    lock = world.root / ".rehash.lock"
-    lock.mkdir(parents=True)
-    dead = subprocess.Popen(["true"])
-    dead.wait()
-    (lock / "pid").write_text(str(dead.pid))
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_lock_left_by_a_killed_rehash_does_not_block(world, pyswitch):
+    lock = world.root / ".rehash-lock"
+    world.root.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock), "60"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    holder.send_signal(signal.SIGKILL)  # the kernel drops a flock with its holder
+    holder.wait(timeout=10)
     r = pyswitch("rehash", timeout=20)
     assert r.returncode == 0, r.stderr
-    assert (world.root / "shims" / "python").exists() and not lock.exists()
+    assert (world.root / "shims" / "python").exists()
+
+
+def test_a_live_lock_holder_is_waited_for_never_broken(world, pyswitch):
+    lock = world.root / ".rehash-lock"
+    world.root.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock), "1.5"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    started = time.monotonic()
+    r = pyswitch("rehash", timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert holder.poll() is not None  # it finished only once the holder let go
+    assert time.monotonic() - started > 0.5
 
 
 def test_shims_for_commands_nothing_has_are_removed(world, pyswitch):

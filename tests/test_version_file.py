@@ -19,14 +19,10 @@ from pyswitch.errors import NotInstalled
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
 from pyswitch.selection import resolve, select
-from pyswitch.version_file import (
-    MAX_READ,
-    find_version_file,
-    invalid_message,
-    read_env_value,
-    read_version_file,
-    token_problem,
-)
+from pyswitch.spec import invalid_in as invalid_message
+from pyswitch.spec import shown, token_problem
+from pyswitch.version_file import MAX_READ, find_version_file, read_version_file
+from pyswitch.version_file import read_pyswitch_version as read_env_value
 
 
 def read(tmp_path: Path, data: bytes):
@@ -205,7 +201,7 @@ def test_unsafe_token_is_refused_and_the_next_line_used(tmp_path, token):
     res = read(tmp_path, token.encode("utf-8") + b"\n3.9.3\n")
     assert res.specs == ("3.9.3",)
     f = tmp_path / ".python-version"
-    assert res.warnings == (f"invalid version '{repr(token)[1:-1]}' ignored in '{f}'",)
+    assert res.warnings == (f"invalid version '{shown(token)}' ignored in '{f}'",)
 
 
 @pytest.mark.parametrize("token", ["3.8.18", "3.8.18/envs/web", "conda:ml", "system", "pypy3.10-7.3.17",
@@ -378,7 +374,8 @@ def test_version_whose_name_starts_with_python_dash(roots):
     roots.fake_version("python-3.12.6")
     roots.fake_version("3.12.1")
     assert resolved_name(roots, "python-3.12.6") == "python-3.12.6"
-    assert resolved_name(roots, "python-3.12") == "3.12.1"
+    # as pyenv: `pyenv latest python-3.12` is tried before `pyenv latest 3.12`
+    assert resolved_name(roots, "python-3.12") == "python-3.12.6"
 
 
 def test_python_dash_prefix_with_prefix_resolution(roots):
@@ -391,7 +388,11 @@ def test_other_pyenv_names(roots):
     roots.fake_version("graalpy-24.1.0", python_version="3.11.7")
     assert resolved_name(roots, "pypy3.10-7.3.17") == "pypy3.10-7.3.17"
     assert resolved_name(roots, "graalpy-24.1.0") == "graalpy-24.1.0"
-    assert resolved_name(roots, "pypy3.10") is None  # not a CPython release prefix
+    # any other prefix, as pyenv 2.6's `pyenv latest` reads it
+    assert resolved_name(roots, "pypy3.10") == "pypy3.10-7.3.17"
+    assert resolved_name(roots, "pypy3") == "pypy3.10-7.3.17"
+    assert resolved_name(roots, "graalpy") == "graalpy-24.1.0"
+    assert resolved_name(roots, "pypy3.1") is None
 
 
 def test_prefix_never_picks_a_virtualenv(roots):
@@ -619,7 +620,7 @@ def test_refused_token_message_then_next_line(four, pyswitch, token):
     r = pyswitch("version", "--json")
     assert r.returncode == 0
     assert json.loads(r.stdout)["name"] == "3.11.3"
-    assert r.stderr == f"pyswitch: invalid version '{repr(token)[1:-1]}' ignored in '{f}'\n"
+    assert r.stderr == f"pyswitch: invalid version '{shown(token)}' ignored in '{f}'\n"
 
 
 def test_only_refused_tokens_then_system_with_both_messages(four, pyswitch):
@@ -675,7 +676,8 @@ def test_unprintable_missing_spec_is_shown_escaped(four, pyswitch):
     r = pyswitch("version")
     assert r.returncode == 1
     assert r.stderr.startswith(f"pyswitch: version '\\ufeff3.9.1' is not installed (set by {f}); ")
-    assert r.stderr.endswith("try: pyswitch install \\ufeff3.9.1\n")
+    # not something install can make: the hint says where to look instead
+    assert r.stderr.endswith("; see what is installed: pyswitch versions\n")
 
 
 def test_a_file_that_cannot_be_read_says_so(tmp_path):

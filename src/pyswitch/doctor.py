@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Optional, Set, Tuple
 from pyswitch import envvars, legacy, records
 from pyswitch.backends import conda as conda_backend
 from pyswitch.backends.venv import project_venv
-from pyswitch.commands import commands_of
+from pyswitch.executables import commands_of
 from pyswitch.environment import Environment
 from pyswitch.inventory import Inventory
 from pyswitch.paths import VERSION_FILE, Context

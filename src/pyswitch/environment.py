@@ -5,12 +5,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-KINDS = ("pyenv", "virtualenv", "conda", "venv", "system")
+
+class Kind:
+    """Environment kinds, as `--json` spells them."""
+
+    PYENV = "pyenv"            # a version in $PYENV_ROOT/versions (a conda installation there too)
+    VIRTUALENV = "virtualenv"  # a pyenv-virtualenv env
+    CONDA = "conda"            # a conda env (a root is `base`)
+    VENV = "venv"              # a trusted project venv
+    SYSTEM = "system"          # the first python on PATH that is not a shim
+    UV = "uv"                  # interpreters other installers manage
+    MISE = "mise"
+    ASDF = "asdf"
+
+
+KINDS = (Kind.PYENV, Kind.VIRTUALENV, Kind.CONDA, Kind.VENV, Kind.SYSTEM, Kind.UV, Kind.MISE, Kind.ASDF)
+INSTALLER_KINDS = (Kind.UV, Kind.MISE, Kind.ASDF)
 
 
 @dataclass(frozen=True)
 class Environment:
-    name: str                 # the spec that selects it: 3.8.18, 3.8.18/envs/web, conda:ml, system, or a venv path
+    name: str                 # the spec that selects it: 3.8.18, 3.8.18/envs/web, conda:ml, uv:3.12.4, system, or a venv path
     kind: str                 # one of KINDS
     prefix: Path
     python_version: Optional[str]

@@ -20,5 +20,9 @@ class CommandNotFound(PyswitchError):
     exit_code = 127
 
 
+class BrokenEnvironment(PyswitchError):
+    """The selected environment cannot run this command (SPEC section 4): said, never handed over."""
+
+
 class ConfigError(PyswitchError):
     pass

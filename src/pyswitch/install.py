@@ -20,8 +20,7 @@ from pyswitch.errors import PyswitchError
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
 from pyswitch.selection import Selection, select
-from pyswitch.spec import matches_prefix, parse_spec, release_tuple, without_python_prefix
-from pyswitch.version_file import token_problem
+from pyswitch.spec import check_token, latest, parse_spec, without_python_prefix
 
 ENV_FILES = ("environment.yml", "environment.yaml")
 CONDA_TOOLS = ("conda", "mamba", "micromamba")
@@ -148,17 +147,10 @@ def definitions(ctx: Context, tool: Tool) -> List[str]:
 
 
 def pick_definition(token: str, available: Sequence[str]) -> Optional[str]:
-    """The exact name, else the newest release with that prefix (never -dev, rc, a/b or t)."""
+    """The exact name, else what `pyenv latest -k` picks: the newest definition with that prefix,
+    never a -dev, -src, rc, a/b or free-threaded one (unless asked for with a `t`)."""
     name = without_python_prefix(token) or token
-    if name in available:
-        return name
-    if release_tuple(name) is not None:
-        matching = [d for d in available if matches_prefix(name, d)]
-        return max(matching, key=release_tuple, default=None)
-    # pypy3.10 -> newest pypy3.10-X.Y.Z; never a -dev or -src build
-    tail = re.compile(re.escape(name) + r"-(\d+(\.\d+)*)$")
-    matching = [(release_tuple(m.group(1)), d) for d in available for m in [tail.match(d)] if m]
-    return max(matching)[1] if matching else None
+    return latest(name, available)
 
 
 # --- the installer ----------------------------------------------------------------------------
@@ -269,12 +261,6 @@ def rehash_after(ctx: Context) -> None:
         shims.rehash(ctx)
     except OSError as e:
         raise PyswitchError(f"done, but rebuilding the shims failed ({e}); run: pyswitch rehash") from None
-
-
-def check_token(token: str) -> None:
-    if not token or token.startswith("#") or token_problem(token):
-        raise PyswitchError(f"invalid version '{repr(token)[1:-1]}': a spec names an environment "
-                            "(3.8, pypy3.10-7.3.17, conda:ml), never a path")
 
 
 def env_file_beside(selection: Selection) -> Optional[Path]:

@@ -3,15 +3,21 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import List, Optional
 
 from pyswitch.backends import conda, pyenv, system, venv
-from pyswitch.environment import Environment
+from pyswitch.environment import Environment, Kind
 from pyswitch.paths import Context
 from pyswitch.pyversion import VersionProbe
-from pyswitch.spec import matches_prefix, parse_spec, release_tuple, without_python_prefix
+from pyswitch.spec import latest, parse_spec, release_tuple, shown, without_python_prefix
+
+
+# names python-build (or conda, uv) can install: versions and python-build's families
+_INSTALLABLE = re.compile(r"^(\d|pypy|miniconda|anaconda|miniforge|mambaforge|graalpy|jython|ironpython|"
+                          r"micropython|pyston|stackless|activepython|cinder|nogil)")
 
 
 class Inventory:
@@ -35,6 +41,11 @@ class Inventory:
     @cached_property
     def venvs(self) -> List[Environment]:
         return venv.discover(self.ctx, self.probe)
+
+    @cached_property
+    def others(self) -> List[Environment]:
+        """Interpreters other installers manage (uv, mise, asdf)."""
+        return []
 
     @cached_property
     def short_names(self):
@@ -65,8 +76,18 @@ class Inventory:
                 return e
         return None
 
+    @cached_property
+    def version_names(self) -> List[str]:
+        """Every name in $PYENV_ROOT/versions that `pyenv latest` chooses among (aliases and
+        pyenv-virtualenv's short-name links included, as `pyenv versions --skip-envs` lists them)."""
+        return [e.name for e in self.pyenv if "/" not in e.name] + list(self.short_names)
+
+    def _named(self, name: str) -> Optional[Environment]:
+        full = self.short_names.get(name)
+        return self._pyenv_named(full if full else name)
+
     def resolve(self, token: str) -> Optional[Environment]:
-        """The environment a spec names, or None when nothing installed matches."""
+        """The environment a spec names, or None when nothing installed matches (SPEC section 3)."""
         spec = parse_spec(token)
         if spec.kind == "system":
             return self.system
@@ -77,25 +98,31 @@ class Inventory:
             if pyenv.is_conda_installation(parent):
                 return self._conda_at(parent / "envs" / spec.name)
             return self._pyenv_named(token)
-        found = self._pyenv_named(spec.name) or self._short(spec.name)
-        if found:
-            return found
-        bare = without_python_prefix(spec.name)
-        if bare is not None:
-            return self.resolve(bare)
-        return self.latest(spec.name)
+        if spec.kind != "name":
+            return None
+        # pyenv's own order (pyenv-version-name): the name, without `python-`, then `pyenv latest`
+        bare = without_python_prefix(token)
+        for name in (token, bare):
+            if name and self._named(name):
+                return self._named(name)
+        for name in (token, bare):
+            found = latest(name, self.version_names) if name else None
+            if found:
+                return self._named(found)
+        return self._unique_short(token)
 
-    def _short(self, name: str) -> Optional[Environment]:
-        full = self.short_names.get(name)
-        if full:
-            return self._pyenv_named(full)
-        matches = [e for e in self.pyenv if e.kind == "virtualenv" and e.name.endswith(f"/envs/{name}")]
+    def _unique_short(self, name: str) -> Optional[Environment]:
+        """A pyenv-virtualenv env by its short name where pyenv-virtualenv's link is missing."""
+        matches = [e for e in self.pyenv if e.kind == Kind.VIRTUALENV and e.name.endswith(f"/envs/{name}")]
         return matches[0] if len(matches) == 1 else None
 
-    def latest(self, prefix: str) -> Optional[Environment]:
-        """The highest installed CPython release with this prefix, compared numerically."""
-        candidates = [e for e in self.pyenv if e.kind == "pyenv" and matches_prefix(prefix, e.name)]
-        return max(candidates, key=lambda e: release_tuple(e.name), default=None)
+    def install_hint(self, token: str) -> str:
+        """`try: pyswitch install X` only where X is something install can make."""
+        spec = parse_spec(token)
+        name = without_python_prefix(spec.name) or spec.name
+        if spec.kind in ("conda", "uv", "mise", "asdf") or _INSTALLABLE.match(name):
+            return f"try: pyswitch install {shown(token)}"
+        return "see what is installed: pyswitch versions"
 
     def closest(self, token: str, limit: int = 3) -> List[str]:
         """Installed names nearest to a spec that is not installed, for error messages."""

@@ -9,7 +9,8 @@ from pyswitch.errors import NotInstalled, PyswitchError
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
 from pyswitch.selection import not_installed_message
-from pyswitch.version_file import token_problem, write_version_file
+from pyswitch.spec import check_token
+from pyswitch.version_file import write_version_file
 from pyswitch.environment import Environment
 
 
@@ -17,9 +18,7 @@ def check_specs(inv: Inventory, tokens: Sequence[str], force: bool) -> List[Envi
     """Each token must be safe and (unless forced) installed; return what they resolve to."""
     resolved = []
     for token in tokens:
-        if token_problem(token) or token.startswith("#") or not token:
-            raise PyswitchError(f"invalid version '{repr(token)[1:-1]}': a spec names an environment "
-                                "(3.8, 3.8.18/envs/web, conda:ml, system), never a path; nothing was written")
+        check_token(token)
         env = inv.resolve(token)
         if env is None and not force:
             raise NotInstalled(not_installed_message(inv, token, None))

@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 from typing import Dict, Optional
 
+from pyswitch.files import read_regular
+
 _CONDA_PY = re.compile(r"^python-(\d+\.\d+\.\d+)-[^-]+\.json$")
 _FULL = re.compile(r"^(\d+\.\d+\.\d+)")
 _PROBE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
@@ -28,8 +30,8 @@ def from_pyvenv_cfg(prefix: Path) -> Optional[str]:
 
 def read_pyvenv_cfg(prefix: Path) -> Dict[str, str]:
     try:
-        text = (prefix / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")[:65536]
-    except OSError:
+        text = read_regular(prefix / "pyvenv.cfg", 1 << 16).decode("utf-8", "replace")
+    except (OSError, ValueError):
         return {}
     out = {}
     for line in text.splitlines():

@@ -1,51 +1,65 @@
-"""Which file a command runs here: the shims, `which` and `exec` all answer from this."""
+"""Which file a command runs here: the shims' slow path, `which` and `exec` all answer from this."""
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, Tuple
 
-from pyswitch.backends.system import find_on_path
-from pyswitch.commands import find_in, provides
-from pyswitch.errors import CommandNotFound
+from pyswitch.backends.system import find_on_path, path_after_shims
+from pyswitch.environment import Kind
+from pyswitch.errors import BrokenEnvironment, CommandNotFound
+from pyswitch.executables import find_in, provides
+from pyswitch.health import core_commands, missing_command
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
 from pyswitch.selection import Resolution
 
 
 def find_command(ctx: Context, inv: Inventory, res: Resolution, command: str) -> Path:
-    """Selected environments in order, then the rest of PATH after the shims; else exit 127."""
+    """The primary environment's own commands, then the selected environments in order, then
+    the rest of PATH after the shims; else exit 127 (SPEC section 4)."""
     if not command or "/" in command or command in (".", ".."):
         raise CommandNotFound(f"{command}: command not found")
+    first = res.primary
+    if first.kind != Kind.SYSTEM and command in core_commands(first):
+        # python and pip of the primary environment come from it or fail: never from another
+        if res.broken is not None:
+            raise BrokenEnvironment(res.broken.line(command))
+        found = find_in(first, command)
+        if found is None:
+            raise BrokenEnvironment(missing_command(first, command).line(command))
+        return found
     for env in res.environments:
-        found = find_on_path(ctx, command) if env.kind == "system" else find_in(env, command)
+        found = find_on_path(ctx, command) if env.kind == Kind.SYSTEM else find_in(env, command)
         if found:
             return found
     found = find_on_path(ctx, command)
     if found:
         return found
-    elsewhere = [e.name for e in inv.pyenv + inv.conda if not e.shadowed and provides(e, command)]
+    raise CommandNotFound(not_found_message(inv, command))
+
+
+def not_found_message(inv: Inventory, command: str) -> str:
+    elsewhere = [e.name for e in inv.pyenv + inv.conda + inv.others if not e.shadowed and provides(e, command)]
     message = f"{command}: command not found"
     if elsewhere:
         message += f"\nit exists in: {', '.join(elsewhere)}"
-    raise CommandNotFound(message)
+    return message
 
 
 def exec_environment(ctx: Context, path: Path) -> Dict[str, str]:
     """The child's environment: the command's own bin folder first on PATH, as `pyenv exec`
     does, so a script that runs `python` or `pip` again stays in the same environment. A
-    command found on PATH (system) changes nothing."""
+    command found on PATH (system), or a folder whose name holds the PATH separator, changes
+    nothing."""
     env = dict(ctx.environ)
-    if path.parent.exists() and os.path.realpath(path.parent) not in _path_dirs_real(ctx):
+    folder = str(path.parent)
+    on_path = {os.path.realpath(d) for d in path_after_shims(ctx)}
+    if os.pathsep not in folder and path.parent.exists() and os.path.realpath(folder) not in on_path:
         old = env.get("PATH", "")
-        env["PATH"] = os.pathsep.join([str(path.parent)] + ([old] if old else []))
+        env["PATH"] = os.pathsep.join([folder] + ([old] if old else []))
     return env
-
-
-def _path_dirs_real(ctx: Context) -> List[str]:
-    from pyswitch.backends.system import path_after_shims
-    return [os.path.realpath(d) for d in path_after_shims(ctx)]
 
 
 def exec_command(path: Path, args: Tuple[str, ...], environ: Dict[str, str]) -> None:

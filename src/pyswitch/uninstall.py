@@ -30,8 +30,8 @@ from pyswitch.inventory import Inventory
 from pyswitch.paths import VERSION_FILE, Context
 from pyswitch.pyversion import read_pyvenv_cfg
 from pyswitch.selection import resolve, select
-from pyswitch.spec import matches_prefix, parse_spec, release_tuple, without_python_prefix
-from pyswitch.version_file import read_env_value, read_version_file, token_problem
+from pyswitch.spec import check_token, parse_spec, prefix_matches, release_tuple, without_python_prefix
+from pyswitch.version_file import read_pyswitch_version, read_version_file
 
 
 # ----------------------------------------------------------------------------- values
@@ -251,21 +251,18 @@ def refusal(ctx: Context, env: Environment, parents: Sequence[str]) -> Optional[
 
 def resolve_one(inv: Inventory, token: str) -> Environment:
     """The one environment a spec names; a prefix matching several versions is refused."""
-    if token_problem(token) or not token or token.startswith("#"):
-        raise PyswitchError(f"invalid version '{repr(token)[1:-1]}': name an environment "
-                            "(3.8.18, 3.8.18/envs/web, conda:ml), never a path")
+    check_token(token)
     spec = parse_spec(token)
     if spec.kind == "name":
         name = spec.name
         exact = [e for e in inv.pyenv if e.name == name]
         if not exact and name not in inv.short_names:
             bare = without_python_prefix(name) or name
-            if release_tuple(bare) is not None:
-                matches = [e for e in inv.pyenv if e.kind == "pyenv" and matches_prefix(bare, e.name)]
-                if len(matches) > 1:
-                    listed = ", ".join(e.name for e in sorted(matches, key=lambda e: release_tuple(e.name)))
-                    raise PyswitchError(f"'{token}' matches several installed versions: {listed}; "
-                                        "name the one to remove exactly")
+            matches = prefix_matches(bare, inv.version_names)
+            if len(matches) > 1:
+                listed = ", ".join(reversed(matches))  # oldest first
+                raise PyswitchError(f"'{token}' matches several installed versions: {listed}; "
+                                    "name the one to remove exactly")
     env = inv.resolve(token)
     if env is None:
         names = [e.name for e in inv.pyenv] + [e.name for e in inv.conda if not e.shadowed]
@@ -290,7 +287,7 @@ def _version_files(ctx: Context) -> List[Tuple[str, str, Tuple[str, ...]]]:
             out.append((str(f), source, read_version_file(f).specs))
     value = ctx.environ.get(envvars.PYSWITCH_VERSION)
     if value and value.strip():
-        out.append((envvars.PYSWITCH_VERSION, "shell", read_env_value(value, envvars.PYSWITCH_VERSION).specs))
+        out.append((envvars.PYSWITCH_VERSION, "shell", read_pyswitch_version(value, envvars.PYSWITCH_VERSION).specs))
     return out
 
 

@@ -40,7 +40,7 @@ def init_command(shell: Optional[str]):
     With no SHELL, the shell is detected (and the output says so). Activation on cd is off
     with PYSWITCH_AUTO_ACTIVATE=0 or `auto_activate = false` in the config.
     """
-    from pyswitch import shims
+    from pyswitch import resolve_cache, shims
     from pyswitch.shells.completion import completion_file
     from pyswitch.shells.render import render_init
 
@@ -56,7 +56,7 @@ def init_command(shell: Optional[str]):
                                 "check PYSWITCH_ROOT, then run: pyswitch rehash") from None
     values = {
         "SHIMS": str(ctx.shims_dir),
-        "CACHE": str(shims.cache_file(ctx, "fish" if shell == "fish" else "sh")),
+        "CACHE": str(resolve_cache.cache_file(ctx, "fish" if shell == "fish" else "sh")),
         "TRUST": str(ctx.trust_file),
         "COMPLETION": str(completion_file(shell)),
     }

@@ -35,5 +35,16 @@ def rehash_command():
 
 @click.command("_resolve", hidden=True)
 def resolve_command():
-    """Refresh the resolution cache (the shell hooks' slow path)."""
-    shims.write_cache(context())
+    """The shell hooks' slow path: refresh the resolution cache and print what to activate here.
+
+    Six lines: kind (venv, conda or empty), prefix, bin, conda env name, and the folder and text
+    of the ignored-venv notice.
+    """
+    from pyswitch import resolve_cache
+
+    ctx = context()
+    try:
+        resolve_cache.write_cache(ctx)
+    except OSError:
+        pass  # a read-only root: the hook asks again next time
+    click.echo("\n".join(resolve_cache.activation_lines(ctx)))

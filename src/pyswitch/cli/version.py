@@ -7,15 +7,8 @@ import click
 
 from pyswitch.cli.common import context, warn
 from pyswitch.inventory import Inventory
-from pyswitch.selection import resolve, select
-
-
-def _decided_by(sel) -> str:
-    if sel.source == "default":
-        return "default: no .python-version here or above, and no global version file"
-    if sel.source == "shell":
-        return "set by PYSWITCH_VERSION (pyswitch shell)"
-    return f"set by {sel.origin}"
+from pyswitch.errors import BrokenEnvironment, PyswitchError
+from pyswitch.selection import resolve, resolve_here
 
 
 @click.command("version")
@@ -30,9 +23,10 @@ def version_command(as_json):
     """
     ctx = context()
     inv = Inventory(ctx)
-    sel = select(ctx)
-    warn(sel.warnings)  # before resolving: a refused token may be why the primary is missing
-    res = resolve(ctx, inv, sel)
+    res = resolve_here(ctx, inv, lambda w: warn([w]))
+    sel = res.selection
+    if res.broken is not None:
+        raise BrokenEnvironment(res.broken.line("python"))
     env = res.primary
     notes = list(res.warnings)
     if sel.empty:
@@ -49,7 +43,7 @@ def version_command(as_json):
         click.echo(json.dumps(out, indent=2))
         return
     shown = f"{res.interpreter.name} with venv {env.prefix}" if env.kind == "venv" else env.name
-    click.echo(f"{shown} ({_decided_by(sel)})")
+    click.echo(f"{shown} ({sel.decided_by()})")
     click.echo(f"  spec:    {' '.join(sel.specs)}")
     click.echo(f"  name:    {env.name}")
     click.echo(f"  kind:    {env.kind}")
@@ -79,7 +73,7 @@ def versions_command(as_json, bare, size):
     envs = inv.all()
     try:
         selected = resolve(ctx, inv).primary
-    except Exception:  # a missing pin must not stop the listing
+    except PyswitchError:  # a missing pin must not stop the listing
         selected = None
     sizes = {}
     if size:

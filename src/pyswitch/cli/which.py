@@ -6,7 +6,7 @@ import click
 from pyswitch import routing
 from pyswitch.cli.common import context, warn
 from pyswitch.inventory import Inventory
-from pyswitch.selection import resolve, select
+from pyswitch.selection import resolve_here
 
 
 @click.command("which")
@@ -20,9 +20,7 @@ def which_command(command):
     """
     ctx = context()
     inv = Inventory(ctx)
-    sel = select(ctx)
-    warn(sel.warnings)  # before resolving: a refused token may be why the primary is missing
-    res = resolve(ctx, inv, sel)
+    res = resolve_here(ctx, inv, lambda w: warn([w]))
     click.echo(str(routing.find_command(ctx, inv, res, command)))
 
 
@@ -38,8 +36,6 @@ def exec_command(command, args):
     """
     ctx = context()
     inv = Inventory(ctx)
-    sel = select(ctx)
-    warn(sel.warnings)  # before resolving: a refused token may be why the primary is missing
-    res = resolve(ctx, inv, sel)
+    res = resolve_here(ctx, inv, lambda w: warn([w]))
     path = routing.find_command(ctx, inv, res, command)
     routing.exec_command(path, args, routing.exec_environment(ctx, path))

@@ -34,12 +34,22 @@ function pyswitch --description 'pyswitch; `pyswitch shell` changes this shell'
     end
 end
 
-# The hook, on cd and before each prompt. The fast path reads the directory, the nearest
-# version file, the first line of the resolution cache and the trust file with builtins only
-# (and no command substitution, which costs more than all the rest); when none of them
-# changed it starts nothing.
+# The hook, on cd and before each prompt. With builtins only (and no command substitution,
+# which costs more than all the rest) it notes the directory, the variables that select, the
+# version files from here up (how they start, and whether they changed since the cache was
+# written) and the cache's generation; when none of them changed it starts nothing.
 function _pyswitch_hook --on-variable PWD --on-event fish_prompt
     set -l ret $status
+    _pyswitch_state
+    if test "x$_PYSWITCH_STATE" != "x$_PYSWITCH_KEY"
+        _pyswitch_update
+        _pyswitch_state  # as it is now: the update may have rewritten the cache or activated something
+        set -g _PYSWITCH_KEY $_PYSWITCH_STATE
+    end
+    return $ret
+end
+
+function _pyswitch_state
     if test "$PWD" != "$_PYSWITCH_DIRS_OF"
         # the folders from here up to /, deepest first; "" stands for /
         set -g _PYSWITCH_DIRS_OF $PWD
@@ -50,56 +60,29 @@ function _pyswitch_hook --on-variable PWD --on-event fish_prompt
             set -p _PYSWITCH_DIRS $up
         end
     end
-    set -l dir
-    set -l f
-    set -l c
-    if not set -q PYSWITCH_VERSION[1]; or not string match -qr '[^ \t\r\n]' -- "$PYSWITCH_VERSION"
-        for d in $_PYSWITCH_DIRS
-            if test -f "$d/.python-version"
-                set f "$d/.python-version"
-                set dir $d
+    set -l s "$PWD"
+    for d in $_PYSWITCH_DIRS
+        set -l f "$d/.python-version"
+        if test -e "$f"; or test -L "$f"
+            set s "$s"\x1f"$f"
+            test "$f" -nt "$_PYSWITCH_CACHE"; and set s "$s"\x1fnew
+            if test -f "$f"; and not test -L "$f"
+                # a regular file decides; how it starts tells a replaced file from the one cached
+                set -l c
+                read -z -n 1024 c <"$f"
+                set s "$s"\x1f"$c"
                 break
             end
         end
-        if test -z "$f"
-            if test -f "$_PYSWITCH_C_GLOBAL"
-                set f $_PYSWITCH_C_GLOBAL
-            else if test -f "$_PYSWITCH_C_PYENV_GLOBAL"
-                set f $_PYSWITCH_C_PYENV_GLOBAL
-            end
-        end
-        test -r "$f"; and read -z -n 65536 c <$f
     end
     set -l g
     test -f "$_PYSWITCH_CACHE"; and read g <$_PYSWITCH_CACHE
-    set -l t
-    test -r "$_PYSWITCH_TRUST"; and read -z t <$_PYSWITCH_TRUST
-    # one test per part (joined, different states could look alike); x: a value is never an operator
-    if test "x$PWD" != "x$_PYSWITCH_KEY_PWD"; or test "x$f" != "x$_PYSWITCH_KEY_FILE"; or test "x$c" != "x$_PYSWITCH_KEY_TEXT"
-        or test "x$g" != "x$_PYSWITCH_KEY_GEN"; or test "x$t" != "x$_PYSWITCH_KEY_TRUST"
-        or test "x$PYSWITCH_VERSION" != "x$_PYSWITCH_KEY_VERSION"; or test "x$PYSWITCH_AUTO_ACTIVATE" != "x$_PYSWITCH_KEY_AUTO"
-        or test "x$VIRTUAL_ENV" != "x$_PYSWITCH_KEY_VENV"; or test "x$CONDA_PREFIX" != "x$_PYSWITCH_KEY_CONDA"
-        set -q dir[1]; and set -l loc 1
-        _pyswitch_update "$dir" "$loc" "$c"
-        set g
-        test -f "$_PYSWITCH_CACHE"; and read g <$_PYSWITCH_CACHE
-        set t
-        test -r "$_PYSWITCH_TRUST"; and read -z t <$_PYSWITCH_TRUST
-        set -g _PYSWITCH_KEY_PWD $PWD
-        set -g _PYSWITCH_KEY_FILE $f
-        set -g _PYSWITCH_KEY_TEXT $c
-        set -g _PYSWITCH_KEY_GEN $g
-        set -g _PYSWITCH_KEY_TRUST $t
-        set -g _PYSWITCH_KEY_VERSION "$PYSWITCH_VERSION"
-        set -g _PYSWITCH_KEY_AUTO "$PYSWITCH_AUTO_ACTIVATE"
-        set -g _PYSWITCH_KEY_VENV "$VIRTUAL_ENV"
-        set -g _PYSWITCH_KEY_CONDA "$CONDA_PREFIX"
-    end
-    return $ret
+    test "$_PYSWITCH_TRUST" -nt "$_PYSWITCH_CACHE"; and set g "$g"T
+    set -g _PYSWITCH_STATE "$s"\x1f"$PYSWITCH_VERSION"\x1f"$PYENV_VERSION"\x1f"$PYSWITCH_AUTO_ACTIVATE"\x1f"$g"\x1f"$VIRTUAL_ENV"\x1f"$CONDA_PREFIX"
 end
 
 # Something changed: work out what should be active, and switch if that is not what is.
-function _pyswitch_update --argument-names dir loc text
+function _pyswitch_update
     if set -q _PYSWITCH_ACTIVE_KIND[1]
         set -l v "$CONDA_PREFIX"
         test "$_PYSWITCH_ACTIVE_KIND" = venv; and set v "$VIRTUAL_ENV"
@@ -112,110 +95,123 @@ function _pyswitch_update --argument-names dir loc text
     # an environment activated by hand: change nothing
     test -n "$VIRTUAL_ENV"; and test "$_PYSWITCH_ACTIVE_KIND" != venv; and return
     test -n "$CONDA_PREFIX"; and test "$_PYSWITCH_ACTIVE_KIND" != conda; and return
-
-    # the cache: loaded when its generation changed; pyswitch rewrites it when stale or missing
-    set -l resolved
-    set -l line
-    test -f "$_PYSWITCH_CACHE"; and read line <$_PYSWITCH_CACHE
-    if test -z "$line"
-        _pyswitch_resolve; or return
-        set resolved 1
-    else
-        if not string match -q -- "# pyswitch resolution cache $_PYSWITCH_C_GEN;*" $line
-            source $_PYSWITCH_CACHE; or return
-        end
-        if _pyswitch_stale $_PYSWITCH_CACHE
-            _pyswitch_resolve; or return
-            set resolved 1
-        end
-    end
-
-    set -l kind
-    set -l prefix
-    set -l bin
-    set -l name
-    set -l auto $_PYSWITCH_C_AUTO
-    if set -q PYSWITCH_AUTO_ACTIVATE
-        set auto 1
-        string match -qri '^[ \t\r\n]*(0|false|no|off)[ \t\r\n]*$' -- "$PYSWITCH_AUTO_ACTIVATE"; and set auto 0
-    end
-    if test "$auto" != 0
-        set -l w
-        if set -q PYSWITCH_VERSION[1]; and string match -qr '[^ \t\r\n]' -- "$PYSWITCH_VERSION"
-            set loc
-            set w (_pyswitch_first (string replace -ra '[ \t\r\n]+' \n -- "$PYSWITCH_VERSION"))
-        else
-            set w (_pyswitch_first (string split \n -- $text))
-        end
-        if test -z "$w"
-            set w system
-            set loc
-        end
-        set -l found 1
-        if not _pyswitch_spec $w
-            # not in the cache: maybe just installed; ask pyswitch once, else it is not installed
-            set found
-            if test -z "$resolved"
-                _pyswitch_resolve; or return
-                _pyswitch_spec $w; and set found 1
-            end
-        end
-        if test -n "$found"
-            if test -n "$loc"
-                # a trusted project venv beside the version file, made from that interpreter
-                set -l v "$dir/$_PYSWITCH_C_VENV_DIR"
-                if test -f "$v/pyvenv.cfg"; and _pyswitch_trusted $v
-                    set -l h
-                    while read -l cfg
-                        set h (string match -rg '^home ?= ?(.*?)\r?$' -- $cfg); and break
-                    end <"$v/pyvenv.cfg"
-                    if test -n "$h"; and test (path resolve -- $h) = (path resolve -- $_PYSWITCH_BIN)
-                        set kind venv
-                        set prefix $v
-                        set bin $v/bin
-                    end
-                end
-            end
-            if test -z "$kind"
-                switch $_PYSWITCH_KIND
-                    case conda
-                        set kind conda
-                        set prefix $_PYSWITCH_PREFIX
-                        set bin $_PYSWITCH_BIN
-                        set name $_PYSWITCH_ENVNAME
-                    case virtualenv
-                        set kind venv
-                        set prefix $_PYSWITCH_PREFIX
-                        set bin $_PYSWITCH_BIN
-                end
-            end
-        end
-    end
+    _pyswitch_want; or return
+    _pyswitch_notice
+    set -l kind $_PYSWITCH_W[1]
+    set -l prefix $_PYSWITCH_W[2]
     test "$kind" = "$_PYSWITCH_ACTIVE_KIND"; and test "$prefix" = "$_PYSWITCH_ACTIVE_PREFIX"; and return
     _pyswitch_deactivate
-    test -n "$kind"; and _pyswitch_activate $kind $prefix $bin $name
+    test -n "$kind"; and _pyswitch_activate $_PYSWITCH_W[1..4]
     return 0
 end
 
-# Rewrite the cache with pyswitch itself (the slow path) and load it.
-function _pyswitch_resolve
-    command pyswitch _resolve; or return
-    source $_PYSWITCH_CACHE
+# Sets _PYSWITCH_W (kind: venv, conda or empty; prefix; bin; conda env name; the folder and
+# text of the ignored-venv notice) from pyswitch's cached answer for this place; where there is
+# none, pyswitch answers. Fails when nothing can be said (pyswitch failed).
+function _pyswitch_want
+    set -l line
+    test -f "$_PYSWITCH_CACHE"; and read line <$_PYSWITCH_CACHE
+    set -l cached
+    if test -n "$line"
+        if string match -q -- "# pyswitch resolution cache $_PYSWITCH_C_GEN;*" $line
+            or source $_PYSWITCH_CACHE
+            if not _pyswitch_stale; and _pyswitch_lookup
+                set cached 1
+            end
+        end
+    end
+    if test -n "$cached"
+        set -g _PYSWITCH_W "$_PYSWITCH_A_KIND" "$_PYSWITCH_A_PREFIX" "$_PYSWITCH_A_BIN" "$_PYSWITCH_A_NAME" \
+            "$_PYSWITCH_A_NOTICE_DIR" "$_PYSWITCH_A_NOTICE"
+    else
+        _pyswitch_ask; or return 1
+    end
+    _pyswitch_auto; or set _PYSWITCH_W[1] ""
+    return 0
 end
 
-# Prints the first usable spec of the lines given, skipping comments and the tokens pyswitch
-# refuses (paths, control characters), as pyswitch does.
-function _pyswitch_first
-    # the first word of each line, where there is one and it is not a comment
-    for w in (string match -rg '^[ \t\r]*([^ \t\r#][^ \t\r]*)' -- $argv)
-        string match -qr '^/|(^|/)\.\.?(/|$)|//|/$|[\x00-\x1f\x7f]|^.{256}' -- $w; and continue
-        if string match -q '*/*' -- $w; and not string match -qr '^[^/]+/envs/[^/]+$' -- $w
-            continue
-        end
-        echo $w
-        return 0
+# The shims' own walk over the cached answers: the variables, the nearest version file, the
+# global files, the default. Fails where the cache has no answer that still holds.
+function _pyswitch_lookup
+    set -l key
+    if test -n "$PYSWITCH_VERSION"
+        _pyswitch_value PYSWITCH_VERSION "$PYSWITCH_VERSION"; or return 1
+        set key $_PYSWITCH_VALUE_KEY
     end
-    return 1
+    if test -z "$key"; and test -n "$PYENV_VERSION"
+        _pyswitch_value PYENV_VERSION "$PYENV_VERSION"; or return 1
+        set key $_PYSWITCH_VALUE_KEY
+    end
+    if test -n "$key"
+        _pyswitch_answer $key
+        return
+    end
+    for d in $_PYSWITCH_DIRS
+        set -l f "$d/.python-version"
+        if test -e "$f"; or test -L "$f"
+            _pyswitch_answer "f$f"; or return 1
+            test -z "$_PYSWITCH_SKIP"; and return 0
+        end
+    end
+    for f in "$_PYSWITCH_C_GLOBAL" "$_PYSWITCH_C_PYENV_GLOBAL"
+        if test -e "$f"; or test -L "$f"
+            _pyswitch_answer "f$f"; or return 1
+            test -z "$_PYSWITCH_SKIP"; and return 0
+        end
+    end
+    _pyswitch_answer default
+end
+
+# A variable's value -> the key of its answer (empty: a blank value, which counts as unset)
+function _pyswitch_value --argument-names name value
+    set -l i (contains -i -- "$name=$value" $_PYSWITCH_C_VALUES); or return 1
+    set -g _PYSWITCH_VALUE_KEY $_PYSWITCH_C_VALUE_KEYS[$i]
+    test "$_PYSWITCH_VALUE_KEY" = -; and set -g _PYSWITCH_VALUE_KEY ""
+    return 0
+end
+
+function _pyswitch_answer --argument-names key
+    test -f "$_PYSWITCH_C_SEL/$key.fish"; and source "$_PYSWITCH_C_SEL/$key.fish"; and _pyswitch_memo
+end
+
+# pyswitch answers, refreshing the cache for next time (the slow path: a process, only when
+# something changed and the cache cannot say).
+function _pyswitch_ask
+    set -l out (command pyswitch _resolve); or return 1
+    set -g _PYSWITCH_W $out[1..6]
+    while test (count $_PYSWITCH_W) -lt 6
+        set -a _PYSWITCH_W ""
+    end
+    test -f "$_PYSWITCH_CACHE"; and source $_PYSWITCH_CACHE
+    return 0
+end
+
+# Whether activation is on: PYSWITCH_AUTO_ACTIVATE as pyswitch reads it, else the config.
+function _pyswitch_auto
+    if test -n "$PYSWITCH_AUTO_ACTIVATE"
+        if not _pyswitch_value PYSWITCH_AUTO_ACTIVATE "$PYSWITCH_AUTO_ACTIVATE"
+            command pyswitch _resolve >/dev/null
+            source $_PYSWITCH_CACHE
+            _pyswitch_value PYSWITCH_AUTO_ACTIVATE "$PYSWITCH_AUTO_ACTIVATE"; or return 0
+        end
+        test "$_PYSWITCH_VALUE_KEY" != off
+    else
+        test "$_PYSWITCH_C_AUTO" != 0
+    end
+end
+
+# Once per folder and shell, on entering a project whose .venv is ignored (SPEC section 5).
+function _pyswitch_notice
+    set -l dir $_PYSWITCH_W[5]
+    set -l text $_PYSWITCH_W[6]
+    test -n "$dir"; and test -n "$text"; or return 0
+    contains -- $dir $_PYSWITCH_NOTICED; and return 0
+    set -ga _PYSWITCH_NOTICED $dir
+    set -l venv_dir .venv
+    set -q _PYSWITCH_C_VENV_DIR[1]; and set venv_dir $_PYSWITCH_C_VENV_DIR
+    set -l shown "$dir/$venv_dir"
+    test "$PWD" = "$dir"; and set shown "./$venv_dir"
+    printf 'pyswitch: ignoring %s %s\n' $shown $text >&2
 end
 
 function _pyswitch_activate --argument-names kind prefix bin name

@@ -40,51 +40,51 @@ pyswitch() {
   fi
 }
 
-# The chpwd and precmd hook. The fast path reads the directory, the nearest version file and
-# the first line of the resolution cache with builtins only; when none of them changed it
-# starts nothing.
+# The chpwd and precmd hook. With builtins only it notes the directory, the variables that select, the
+# version files from here up (how they start, and whether they changed since the cache was
+# written) and the cache's generation; when none of them changed it starts nothing.
 _pyswitch_hook() {
   \builtin local _pyswitch_ret="$?"
   \builtin emulate -L zsh
-  \builtin local _pyswitch_d="$PWD" _pyswitch_f= _pyswitch_c= _pyswitch_local= _pyswitch_g=
-  \builtin local _pyswitch_sv="${PYSWITCH_VERSION-}"
-  if [[ -z ${_pyswitch_sv//[$' \t\r\n']/} ]]; then
-    while :; do
-      if [[ -f $_pyswitch_d/.python-version ]]; then
-        _pyswitch_f=$_pyswitch_d/.python-version _pyswitch_local=1
-        \builtin break
-      fi
-      [[ -z $_pyswitch_d ]] && \builtin break
-      _pyswitch_d=${_pyswitch_d%/*}
-    done
-    if [[ -z $_pyswitch_f ]]; then
-      if [[ -f ${_PYSWITCH_C_GLOBAL-} ]]; then _pyswitch_f=$_PYSWITCH_C_GLOBAL
-      elif [[ -f ${_PYSWITCH_C_PYENV_GLOBAL-} ]]; then _pyswitch_f=$_PYSWITCH_C_PYENV_GLOBAL
-      fi
-    fi
-    if [[ -r $_pyswitch_f ]]; then
-      if [[ -n $_PYSWITCH_SYSREAD ]]; then
-        \builtin sysread -s 65536 _pyswitch_c < "$_pyswitch_f"
-      else
-        IFS= \builtin read -r -d '' _pyswitch_c < "$_pyswitch_f"
-      fi
-    fi
-  fi
-  [[ -f $_PYSWITCH_CACHE ]] && IFS= \builtin read -r _pyswitch_g < "$_PYSWITCH_CACHE"
-  [[ $_PYSWITCH_TRUST -nt $_PYSWITCH_CACHE ]] && _pyswitch_g+=T
-  \builtin local _pyswitch_k="$PWD"$'\x1f'"$_pyswitch_sv"$'\x1f'"${PYSWITCH_AUTO_ACTIVATE-}"$'\x1f'"$_pyswitch_f"$'\x1f'"$_pyswitch_c"
-  if [[ $_pyswitch_k$'\x1f'$_pyswitch_g$'\x1f'${VIRTUAL_ENV-}$'\x1f'${CONDA_PREFIX-} != "${_PYSWITCH_KEY-}" ]]; then
+  \builtin local _pyswitch_s
+  _pyswitch_state
+  if [[ $_pyswitch_s != "${_PYSWITCH_KEY-}" ]]; then
     _pyswitch_update
-    _pyswitch_g=
-    [[ -f $_PYSWITCH_CACHE ]] && IFS= \builtin read -r _pyswitch_g < "$_PYSWITCH_CACHE"
-    [[ $_PYSWITCH_TRUST -nt $_PYSWITCH_CACHE ]] && _pyswitch_g+=T
-    typeset -g _PYSWITCH_KEY=$_pyswitch_k$'\x1f'$_pyswitch_g$'\x1f'${VIRTUAL_ENV-}$'\x1f'${CONDA_PREFIX-}
+    _pyswitch_state  # as it is now: the update may have rewritten the cache or activated something
+    _PYSWITCH_KEY=$_pyswitch_s
   fi
   \builtin return $_pyswitch_ret
 }
 
+_pyswitch_state() {
+  \builtin emulate -L zsh
+  \builtin local _pyswitch_d="${PWD%/}" _pyswitch_f _pyswitch_c _pyswitch_g=
+  _pyswitch_s=$PWD
+  while :; do
+    _pyswitch_f=$_pyswitch_d/.python-version
+    if [[ -e $_pyswitch_f || -h $_pyswitch_f ]]; then
+      _pyswitch_s+=$'\x1f'$_pyswitch_f
+      [[ $_pyswitch_f -nt $_PYSWITCH_CACHE ]] && _pyswitch_s+=$'\x1f'new
+      if [[ -f $_pyswitch_f && ! -h $_pyswitch_f ]]; then
+        # a regular file decides; how it starts tells a replaced file from the one cached
+        _pyswitch_c=
+        [[ -n $_PYSWITCH_SYSREAD ]] && \builtin sysread -s 1024 _pyswitch_c < "$_pyswitch_f"
+        _pyswitch_s+=$'\x1f'$_pyswitch_c
+        \builtin break
+      fi
+    fi
+    [[ -z $_pyswitch_d ]] && \builtin break
+    _pyswitch_d=${_pyswitch_d%/*}
+  done
+  [[ -f $_PYSWITCH_CACHE ]] && IFS= \builtin read -r _pyswitch_g < "$_PYSWITCH_CACHE"
+  [[ $_PYSWITCH_TRUST -nt $_PYSWITCH_CACHE ]] && _pyswitch_g+=T
+  _pyswitch_s+=$'\x1f'${PYSWITCH_VERSION-}$'\x1f'${PYENV_VERSION-}$'\x1f'${PYSWITCH_AUTO_ACTIVATE-}$'\x1f'$_pyswitch_g
+  _pyswitch_s+=$'\x1f'${VIRTUAL_ENV-}$'\x1f'${CONDA_PREFIX-}
+}
+
 # Something changed: work out what should be active, and switch if that is not what is.
 _pyswitch_update() {
+  \builtin emulate -L zsh
   if [[ -n ${_PYSWITCH_ACTIVE_KIND-} ]]; then
     \builtin local _pyswitch_v="${CONDA_PREFIX-}"
     [[ $_PYSWITCH_ACTIVE_KIND == venv ]] && _pyswitch_v=${VIRTUAL_ENV-}
@@ -97,97 +97,109 @@ _pyswitch_update() {
   # an environment activated by hand: change nothing
   [[ -n ${VIRTUAL_ENV-} && ${_PYSWITCH_ACTIVE_KIND-} != venv ]] && \builtin return
   [[ -n ${CONDA_PREFIX-} && ${_PYSWITCH_ACTIVE_KIND-} != conda ]] && \builtin return
-  \builtin local _pyswitch_wk= _pyswitch_wp= _pyswitch_wb= _pyswitch_wn=
+  \builtin local _pyswitch_wk= _pyswitch_wp= _pyswitch_wb= _pyswitch_wn= _pyswitch_nd= _pyswitch_nt=
   _pyswitch_want || \builtin return
+  _pyswitch_notice
   [[ $_pyswitch_wk == "${_PYSWITCH_ACTIVE_KIND-}" && $_pyswitch_wp == "${_PYSWITCH_ACTIVE_PREFIX-}" ]] && \builtin return
   _pyswitch_deactivate
   [[ -n $_pyswitch_wk ]] && _pyswitch_activate
   \builtin return 0
 }
 
-# Sets _pyswitch_wk (venv, conda or empty for nothing), _pyswitch_wp (prefix), _pyswitch_wb
-# (bin), _pyswitch_wn (conda env name). Fails when nothing can be said (pyswitch failed).
+# Sets _pyswitch_wk (venv, conda or empty), _pyswitch_wp (prefix), _pyswitch_wb (bin),
+# _pyswitch_wn (conda env name) and the ignored-venv notice (_pyswitch_nd, _pyswitch_nt) from
+# pyswitch's cached answer for this place; where there is none, pyswitch answers. Fails when
+# nothing can be said (pyswitch failed).
 _pyswitch_want() {
-  \builtin local _pyswitch_r= _pyswitch_w= _pyswitch_l=
+  \builtin emulate -L zsh
+  \builtin local _pyswitch_l=
   [[ -f $_PYSWITCH_CACHE ]] && IFS= \builtin read -r _pyswitch_l < "$_PYSWITCH_CACHE"
-  if [[ -z $_pyswitch_l ]]; then
-    _pyswitch_resolve || \builtin return 1
+  if [[ -n $_pyswitch_l ]] && { [[ $_pyswitch_l == "# pyswitch resolution cache ${_PYSWITCH_C_GEN-};"* ]] \
+      || _pyswitch_load; } && ! _pyswitch_stale && _pyswitch_lookup; then
+    _pyswitch_wk=$_PYSWITCH_A_KIND _pyswitch_wp=$_PYSWITCH_A_PREFIX _pyswitch_wb=$_PYSWITCH_A_BIN
+    _pyswitch_wn=$_PYSWITCH_A_NAME _pyswitch_nd=$_PYSWITCH_A_NOTICE_DIR _pyswitch_nt=$_PYSWITCH_A_NOTICE
   else
-    [[ $_pyswitch_l == "# pyswitch resolution cache ${_PYSWITCH_C_GEN-};"* ]] || _pyswitch_load || \builtin return 1
-    if _pyswitch_stale "$_PYSWITCH_CACHE"; then _pyswitch_resolve || \builtin return 1; fi
+    _pyswitch_ask || \builtin return 1
   fi
-  if [[ -n ${PYSWITCH_AUTO_ACTIVATE+x} ]]; then
-    case ${PYSWITCH_AUTO_ACTIVATE//[$' \t\r\n']/} in 0|[Ff][Aa][Ll][Ss][Ee]|[Nn][Oo]|[Oo][Ff][Ff]) \builtin return 0 ;; esac
-  elif [[ ${_PYSWITCH_C_AUTO-1} == 0 ]]; then
-    \builtin return 0
-  fi
-  if [[ -n ${_pyswitch_sv//[$' \t\r\n']/} ]]; then
-    _pyswitch_local=
-    _pyswitch_first "${_pyswitch_sv//[$' \t\r']/$'\n'}"
-  else
-    _pyswitch_first "$_pyswitch_c"
-  fi
-  [[ -n $_pyswitch_w ]] || { _pyswitch_w=system _pyswitch_local=; }
-  if ! _pyswitch_spec "$_pyswitch_w"; then
-    # not in the cache: maybe just installed; ask pyswitch once, else it is not installed
-    [[ -n $_pyswitch_r ]] && \builtin return 0
-    _pyswitch_resolve || \builtin return 1
-    _pyswitch_spec "$_pyswitch_w" || \builtin return 0
-  fi
-  if [[ -n $_pyswitch_local ]]; then
-    # a trusted project venv beside the version file, made from that interpreter
-    \builtin local _pyswitch_v="$_pyswitch_d/$_PYSWITCH_C_VENV_DIR" _pyswitch_h=
-    if [[ -f $_pyswitch_v/pyvenv.cfg ]] && _pyswitch_trusted "$_pyswitch_v"; then
-      \builtin local _pyswitch_key _pyswitch_val
-      while IFS='=' \builtin read -r _pyswitch_key _pyswitch_val || [[ -n $_pyswitch_key ]]; do
-        case $_pyswitch_key in 'home'|'home '*)
-          _pyswitch_val=${_pyswitch_val# }; _pyswitch_h=${_pyswitch_val%$'\r'}; \builtin break ;;
-        esac
-      done < "$_pyswitch_v/pyvenv.cfg"
-      if [[ -n $_pyswitch_h && $_pyswitch_h -ef $_PYSWITCH_BIN ]]; then
-        _pyswitch_wk=venv _pyswitch_wp=$_pyswitch_v _pyswitch_wb=$_pyswitch_v/bin
-        \builtin return 0
-      fi
-    fi
-  fi
-  case $_PYSWITCH_KIND in
-    conda) _pyswitch_wk=conda _pyswitch_wp=$_PYSWITCH_PREFIX _pyswitch_wb=$_PYSWITCH_BIN _pyswitch_wn=$_PYSWITCH_ENVNAME ;;
-    virtualenv) _pyswitch_wk=venv _pyswitch_wp=$_PYSWITCH_PREFIX _pyswitch_wb=$_PYSWITCH_BIN ;;
-  esac
+  _pyswitch_auto || _pyswitch_wk=
   \builtin return 0
 }
 
+# The shims' own walk over the cached answers: the variables, the nearest version file, the
+# global files, the default. Fails where the cache has no answer that still holds.
+_pyswitch_lookup() {
+  \builtin emulate -L zsh
+  \builtin local _pyswitch_key= _pyswitch_d="${PWD%/}" _pyswitch_f
+  if [[ -n ${PYSWITCH_VERSION:+x} ]]; then _pyswitch_value PYSWITCH_VERSION "$PYSWITCH_VERSION" || \builtin return 1; fi
+  if [[ -z $_pyswitch_key && -n ${PYENV_VERSION:+x} ]]; then
+    _pyswitch_value PYENV_VERSION "$PYENV_VERSION" || \builtin return 1
+  fi
+  [[ -n $_pyswitch_key ]] && { _pyswitch_answer "$_pyswitch_key"; \builtin return; }
+  while :; do
+    _pyswitch_f=$_pyswitch_d/.python-version
+    if [[ -e $_pyswitch_f || -h $_pyswitch_f ]]; then
+      _pyswitch_answer "f$_pyswitch_f" || \builtin return 1
+      [[ -z $_PYSWITCH_SKIP ]] && \builtin return 0
+    fi
+    [[ -z $_pyswitch_d ]] && \builtin break
+    _pyswitch_d=${_pyswitch_d%/*}
+  done
+  for _pyswitch_f in "$_PYSWITCH_C_GLOBAL" "$_PYSWITCH_C_PYENV_GLOBAL"; do
+    if [[ -e $_pyswitch_f || -h $_pyswitch_f ]]; then
+      _pyswitch_answer "f$_pyswitch_f" || \builtin return 1
+      [[ -z $_PYSWITCH_SKIP ]] && \builtin return 0
+    fi
+  done
+  _pyswitch_answer default
+}
+
 # The cache is POSIX sh: its functions keep sh's rules whatever options the user has.
+_pyswitch_answer() {
+  \builtin emulate -L zsh
+  _PYSWITCH_ANSWER_FILE=$_PYSWITCH_C_SEL/$1.sh
+  [[ -f $_PYSWITCH_ANSWER_FILE ]] && \builtin emulate sh -c '\builtin . "$_PYSWITCH_ANSWER_FILE"' && _pyswitch_memo
+}
+
 _pyswitch_load() {
   \builtin emulate sh -c '\builtin . "$_PYSWITCH_CACHE"'
 }
 
-# Rewrite the cache with pyswitch itself (the slow path) and load it.
-_pyswitch_resolve() {
-  _pyswitch_r=1
-  \command pyswitch _resolve || \builtin return 1
-  _pyswitch_load
+# pyswitch answers, refreshing the cache for next time (the slow path: a process, only when
+# something changed and the cache cannot say).
+_pyswitch_ask() {
+  \builtin emulate -L zsh
+  \builtin local _pyswitch_out
+  _pyswitch_out=$(\command pyswitch _resolve) || \builtin return 1
+  { IFS= \builtin read -r _pyswitch_wk; IFS= \builtin read -r _pyswitch_wp; IFS= \builtin read -r _pyswitch_wb
+    IFS= \builtin read -r _pyswitch_wn; IFS= \builtin read -r _pyswitch_nd; IFS= \builtin read -r _pyswitch_nt
+  } <<< "$_pyswitch_out"
+  [[ -f $_PYSWITCH_CACHE ]] && _pyswitch_load
+  \builtin return 0
 }
 
-# Sets _pyswitch_w to the first usable spec of $1 (the lines of a version file), skipping
-# comments and the tokens pyswitch refuses (paths, control characters), as pyswitch does.
-_pyswitch_first() {
-  \builtin local _pyswitch_t="$1"$'\n' _pyswitch_x
-  while [[ -n $_pyswitch_t ]]; do
-    _pyswitch_x=${_pyswitch_t%%$'\n'*}
-    _pyswitch_t=${_pyswitch_t#*$'\n'}
-    while [[ $_pyswitch_x == [$' \t\r']* ]]; do _pyswitch_x=${_pyswitch_x:1}; done
-    _pyswitch_x=${_pyswitch_x%%[$' \t\r']*}
-    case $_pyswitch_x in
-      ''|'#'*|/*|.|..|./*|../*|*/|*//*|*/.|*/..|*/./*|*/../*|*/*/*/*|*[[:cntrl:]]*) \builtin continue ;;
-      */envs/*) ;;
-      */*) \builtin continue ;;
-    esac
-    (( ${#_pyswitch_x} > 255 )) && \builtin continue
-    _pyswitch_w=$_pyswitch_x
-    \builtin return 0
-  done
-  \builtin return 1
+# Whether activation is on: PYSWITCH_AUTO_ACTIVATE as pyswitch reads it, else the config.
+_pyswitch_auto() {
+  \builtin emulate -L zsh
+  \builtin local _pyswitch_key=
+  if [[ -n ${PYSWITCH_AUTO_ACTIVATE:+x} ]]; then
+    _pyswitch_value PYSWITCH_AUTO_ACTIVATE "$PYSWITCH_AUTO_ACTIVATE" 2>/dev/null \
+      || { \command pyswitch _resolve > /dev/null; _pyswitch_load
+           _pyswitch_value PYSWITCH_AUTO_ACTIVATE "$PYSWITCH_AUTO_ACTIVATE"; } || \builtin return 0
+    [[ $_pyswitch_key != off ]]
+  else
+    [[ ${_PYSWITCH_C_AUTO-1} != 0 ]]
+  fi
+}
+
+# Once per folder and shell, on entering a project whose .venv is ignored (SPEC section 5).
+_pyswitch_notice() {
+  \builtin emulate -L zsh
+  [[ -n $_pyswitch_nt && -n $_pyswitch_nd ]] || \builtin return 0
+  [[ $'\n'${_PYSWITCH_NOTICED-}$'\n' == *$'\n'"$_pyswitch_nd"$'\n'* ]] && \builtin return 0
+  _PYSWITCH_NOTICED+=$'\n'$_pyswitch_nd
+  \builtin local _pyswitch_v="$_pyswitch_nd/${_PYSWITCH_C_VENV_DIR-.venv}"
+  [[ $PWD == "$_pyswitch_nd" ]] && _pyswitch_v=./${_PYSWITCH_C_VENV_DIR-.venv}
+  \builtin printf 'pyswitch: ignoring %s %s\n' "$_pyswitch_v" "$_pyswitch_nt" >&2
 }
 
 _pyswitch_activate() {

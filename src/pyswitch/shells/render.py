@@ -6,20 +6,11 @@ import re
 from pathlib import Path
 from typing import Callable, Dict, Mapping, Optional
 
+from pyswitch.quoting import fish_quote, sh_quote
 from pyswitch.shells import SHELLS
 
 TEMPLATES = Path(__file__).parent
 _PLACEHOLDER = re.compile(r"@[A-Z]+@")
-
-
-def sh_quote(value: str) -> str:
-    """POSIX single quotes (bash, zsh): only `'` needs care."""
-    return "'" + value.replace("'", "'\\''") + "'"
-
-
-def fish_quote(value: str) -> str:
-    """fish single quotes: `\\` and `'` are the only escapes."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 QUOTE: Dict[str, Callable[[str], str]] = {"bash": sh_quote, "zsh": sh_quote, "fish": fish_quote}

@@ -1,4 +1,4 @@
-"""Which commands an environment provides to the shims (SPEC section 4)."""
+"""The executables an environment provides to the shims (SPEC section 4)."""
 from __future__ import annotations
 
 import os

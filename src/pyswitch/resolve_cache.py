@@ -1,0 +1,530 @@
+"""The resolution cache: the engine's answers, for the shims and the shell hooks to look up.
+
+The shims and hooks must stay builtins-only on their common path, so they never read or
+interpret a version file or a variable's value themselves: they find which source decides
+(PYSWITCH_VERSION, PYENV_VERSION, the nearest `.python-version`, the global files) and look up
+what the engine made of *that source* here. Every rule of SPEC 2-4 therefore lives in the
+engine alone; a source the cache does not know, or may know stale, sends them to the engine,
+which answers and records the answer here for next time.
+
+Layout of $PYSWITCH_ROOT/cache (each file written atomically, the main files last):
+  resolve.sh, resolve.fish   the main files: the generation, `_pyswitch_stale` (has anything that
+                             decides answers changed since this was written?), `_pyswitch_skip`
+                             (is a PATH entry a shims folder?) and `_pyswitch_value` (a variable's
+                             value -> the key of its answer)
+  sel/f<PATH>.sh|.fish       the answer for the version file at PATH (the path mirrored below
+                             sel/f, so a shell finds it by string concatenation alone)
+  sel/v<N>.sh|.fish          the answer for a variable's value; sel/default.* when nothing decides
+  seen.json                  the sources seen lately, so that they stay answered
+
+An answer file defines `_pyswitch_memo`, which checks the answer still holds (this generation;
+the file and its folder not modified since the engine read them) and sets what the shim routes
+with (warnings, the error, the environments in order) and what the hook activates. The cache
+and every answer carry the mtime of the moment *before* discovery started, so anything changed
+while the engine was reading is newer and sends the next caller back to the engine.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from pyswitch import envvars, records
+from pyswitch.backends import conda as conda_backend
+from pyswitch.backends.system import shim_dirs
+from pyswitch.backends.venv import TRUSTED
+from pyswitch.environment import Environment, Kind
+from pyswitch.errors import NotInstalled
+from pyswitch.executables import commands_of
+from pyswitch.files import FileLock, atomic_write, read_regular
+from pyswitch.health import core_commands
+from pyswitch.inventory import Inventory
+from pyswitch.paths import Context
+from pyswitch.quoting import fish_quote, sh_quote
+from pyswitch.selection import (VALUE_SOURCES, Resolution, Selection, default_selection, global_files,
+                                resolve, select_file, select_value)
+from pyswitch.version_file import VERSION_FILE, examine, walk_up
+
+# env vars whose value changes what discovery finds: a shim seeing another value asks the engine
+WATCHED_VARS = (envvars.PYENV_ROOT, envvars.PYSWITCH_CONDA_ROOTS, envvars.CONDA_EXE, envvars.PYSWITCH_CONFIG,
+                envvars.HOME, "XDG_CONFIG_HOME")
+# the kernel stamps files with a coarse clock; backdating the cache by this much means a change
+# made while discovery ran is always newer than the cache
+CLOCK_MARGIN_NS = 50_000_000
+MAX_FILES = 128         # version files answered at once
+MAX_VALUES = 32         # variable values answered at once
+MAX_VALUE_BYTES = 4096  # a longer value is never cached: the engine answers it each time
+AUTO_VAR = envvars.PYSWITCH_AUTO_ACTIVATE
+SHELL_KINDS = ("sh", "fish")
+
+
+# --- what an answer holds ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Routed:
+    """One environment as a shim tries it."""
+
+    kind: str
+    bin: str
+    prepend: str                       # put first on the child's PATH ("" where it cannot be)
+    commands: Optional[Tuple[str, ...]] = None  # conda: only these may be routed (never curl, openssl)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """What the shell hook activates for an answer (SPEC section 5)."""
+
+    kind: str      # "venv" or "conda"
+    prefix: str
+    bin: str
+    name: str = ""  # CONDA_DEFAULT_ENV
+
+
+@dataclass(frozen=True)
+class Answer:
+    key: str                              # the file name below sel/, without the shell's suffix
+    checks: Tuple[Tuple[str, str], ...]   # (test, path): "older", "link", "notlink", "regular"
+    skip: bool = False                    # a version file that is skipped: the walk goes on
+    warnings: Tuple[str, ...] = ()        # full `pyswitch: ...` lines a shim prints
+    error: str = ""                       # the full line a shim prints before exit 1
+    envs: Tuple[Routed, ...] = ()
+    core: Tuple[str, ...] = ()            # the primary's python/pip names: from it, or fail
+    broken: str = ""                      # "WHY; fix: FIX" of a primary that cannot run python
+    activation: Optional[Activation] = None
+    notice_dir: str = ""                  # the project whose ignored .venv the hook mentions once
+    notice: str = ""                      # the line after `pyswitch: ignoring <path> `
+
+
+def answer_key_for_file(path: str) -> str:
+    return f"f{path}"
+
+
+def _routed(env: Environment) -> Routed:
+    bin_dir = str(env.bin_dir)
+    safe = os.pathsep not in bin_dir and "\n" not in bin_dir
+    commands = tuple(commands_of(env)) if env.kind == Kind.CONDA else None
+    return Routed(env.kind, bin_dir, bin_dir if safe and env.kind != Kind.SYSTEM else "", commands)
+
+
+def _activation(res: Resolution) -> Optional[Activation]:
+    env = res.primary
+    if env.kind == Kind.CONDA:
+        act = Activation("conda", str(env.prefix), str(env.bin_dir), "base" if env.is_conda_base else env.prefix.name)
+    elif env.kind in (Kind.VENV, Kind.VIRTUALENV):
+        act = Activation("venv", str(env.prefix), str(env.bin_dir))
+    else:
+        return None
+    if any(c in act.bin for c in (os.pathsep, "\n")):
+        return None  # cannot go on PATH as one entry; the shims still route it
+    return act
+
+
+def build_answer(ctx: Context, inv: Inventory, key: str, sel: Selection,
+                 checks: Tuple[Tuple[str, str], ...], own_warnings: Sequence[str]) -> Answer:
+    warnings = tuple(f"pyswitch: {w}" for w in own_warnings)
+    try:
+        res = resolve(ctx, inv, sel)
+    except NotInstalled as e:
+        if sel.specs[0] == "system":  # PATH decides system at run time: the shim walks it
+            return Answer(key, checks, warnings=warnings, envs=(Routed(Kind.SYSTEM, "", ""),))
+        return Answer(key, checks, warnings=warnings, error=f"pyswitch: {e}")
+    primary = res.primary
+    core = tuple(sorted(core_commands(primary))) if primary.kind != Kind.SYSTEM else ()
+    notice_dir, notice = "", ""
+    if res.venv is not None and res.venv.status != TRUSTED:
+        notice_dir, notice = str(res.venv.path.parent), res.venv.notice("{}").split("{} ", 1)[-1]
+    return Answer(key, checks, warnings=warnings, envs=tuple(_routed(e) for e in res.environments), core=core,
+                  broken=f"{res.broken.why}; fix: {res.broken.fix}" if res.broken else "",
+                  activation=_activation(res), notice_dir=notice_dir, notice=notice)
+
+
+def file_answer(ctx: Context, inv: Inventory, path: str, source: str) -> Optional[Answer]:
+    """The answer for the version file at `path` (walk spelling), or None when nothing is there."""
+    found = examine(path, global_file=source != "local")
+    if found is None:
+        return None
+    key = answer_key_for_file(path)
+    folder = os.path.dirname(path) or "/"
+    checks: List[Tuple[str, str]] = [("link" if found.link else "notlink", path)]
+    if found.link:  # a retargeted or replaced link changes the folders along it
+        checks += [("older", d) for d in _link_folders(path)]
+    checks.append(("older", folder))
+    if not found.use:
+        return Answer(key, tuple(checks), skip=True, warnings=(f"pyswitch: {found.warning}",))
+    checks += [("regular", path), ("older", path)]
+    if source == "local":  # a venv made, replaced or remade beside it changes these
+        venv = os.path.join(folder, ctx.venv_dir)
+        if os.path.isdir(venv):
+            checks += [("older", venv)] + ([("older", venv + "/pyvenv.cfg")]
+                                          if os.path.exists(venv + "/pyvenv.cfg") else [])
+    sel = select_file(Path(path), source)
+    return build_answer(ctx, inv, key, sel, tuple(checks), sel.warnings)
+
+
+def _link_folders(path: str) -> List[str]:
+    """The folders a symlink chain passes through (the link's own one is checked anyway)."""
+    out: List[str] = []
+    seen = 0
+    current = path
+    while seen < 16:
+        try:
+            target = os.readlink(current)
+        except OSError:
+            break
+        current = os.path.join(os.path.dirname(current), target)
+        folder = os.path.dirname(os.path.realpath(current))
+        if folder not in out:
+            out.append(folder)
+        seen += 1
+    return out
+
+
+def value_answer(ctx: Context, inv: Inventory, key: str, name: str, value: str) -> Optional[Answer]:
+    sel = select_value(name, value)
+    if sel is None:
+        return None
+    return build_answer(ctx, inv, key, sel, (), sel.warnings)
+
+
+# --- which sources get answers ----------------------------------------------------------------
+@dataclass
+class Sources:
+    files: List[Tuple[str, str]] = field(default_factory=list)    # (path as walked, source)
+    values: List[Tuple[str, str]] = field(default_factory=list)   # (variable, value)
+
+    def add_file(self, path: str, source: str) -> None:
+        if (path, source) not in self.files:
+            self.files.append((path, source))
+
+    def add_value(self, name: str, value: str) -> None:
+        if (name, value) not in self.values and len(value.encode("utf-8", "surrogateescape")) <= MAX_VALUE_BYTES:
+            self.values.append((name, value))
+
+
+def seen_file(ctx: Context) -> Path:
+    return ctx.cache_dir / "seen.json"
+
+
+def _read_seen(ctx: Context) -> Sources:
+    try:
+        data = json.loads(read_regular(seen_file(ctx), 1 << 20).decode("utf-8", "surrogateescape"))
+        files = [(str(p), str(s)) for p, s in data.get("files", [])]
+        values = [(str(n), str(v)) for n, v in data.get("values", [])]
+    except (OSError, ValueError, TypeError, AttributeError):
+        return Sources()
+    return Sources(files, values)
+
+
+def sources_here(ctx: Context, extra_values: Iterable[Tuple[str, str]] = ()) -> Sources:
+    """What this call of the engine decides from: its own variables and version files."""
+    here = Sources()
+    for name, value in extra_values:
+        here.add_value(name, value)
+    for name in (*VALUE_SOURCES, AUTO_VAR):
+        value = ctx.environ.get(name)
+        if value:
+            here.add_value(name, value)
+    for path in walk_up(str(ctx.cwd)):
+        found = examine(path)
+        if found is not None:
+            here.add_file(path, "local")
+            if found.use:
+                break
+    for path, source in global_files(ctx):
+        here.add_file(str(path), source)
+    for project in records.read_paths(ctx.projects_file)[-MAX_FILES // 2:]:
+        here.add_file(f"{project.rstrip('/')}/{VERSION_FILE}", "local")
+    return here
+
+
+def _merge(first: Sources, then: Sources) -> Sources:
+    out = Sources()
+    for p, s in first.files + then.files:
+        if len(out.files) < MAX_FILES:
+            out.add_file(p, s)
+    for n, v in first.values + then.values:
+        if len(out.values) < MAX_VALUES:
+            out.add_value(n, v)
+    return out
+
+
+# --- what makes the whole cache stale ---------------------------------------------------------
+def watched_paths(ctx: Context, inv: Inventory) -> Tuple[List[str], List[str]]:
+    """(folders/files whose mtime decides answers, paths whose appearance does)."""
+    present: List[str] = []
+    absent: List[str] = []
+
+    def watch(p: Path) -> None:
+        (present if p.exists() else absent).append(str(p))
+
+    watch(ctx.pyenv_versions)
+    for e in inv.pyenv:
+        if e.kind == Kind.PYENV:
+            watch(e.prefix)
+            if (e.prefix / "envs").exists():
+                watch(e.prefix / "envs")
+    for root in conda_backend.conda_roots(ctx):
+        watch(root)
+        watch(root / "envs")
+    for root in ctx.usual_conda_roots():
+        if not root.exists():
+            absent.append(str(root))
+    watch(ctx.conda_environments_txt)
+    watch(ctx.trust_file)
+    watch(ctx.config_path)
+    return sorted(set(present)), sorted(set(absent))
+
+
+# --- rendering: the same data in sh and in fish -----------------------------------------------
+class _Syntax:
+    quote: Callable[[str], str]
+    suffix: str
+
+
+class _Sh(_Syntax):
+    quote = staticmethod(sh_quote)
+    suffix = "sh"
+
+    def assign(self, pairs: Sequence[Tuple[str, str]]) -> str:
+        return " ".join(f"{k}={sh_quote(v)}" for k, v in pairs)
+
+
+class _Fish(_Syntax):
+    quote = staticmethod(fish_quote)
+    suffix = "fish"
+
+    def assign(self, pairs: Sequence[Tuple[str, str]]) -> str:
+        return "; ".join(f"set -g {k} {fish_quote(v)}" for k, v in pairs)
+
+
+SYNTAX = {"sh": _Sh(), "fish": _Fish()}
+
+_TESTS_SH = {"older": '[ "$_PYSWITCH_C_FILE" -nt {p} ]', "link": "[ -h {p} ]", "notlink": "[ ! -h {p} ]",
+             "regular": "[ -f {p} ]"}
+_TESTS_FISH = {"older": "test $_PYSWITCH_C_FILE -nt {p}", "link": "test -L {p}", "notlink": "not test -L {p}",
+               "regular": "test -f {p}"}
+
+
+def _answer_fields(a: Answer) -> List[Tuple[str, str]]:
+    act = a.activation
+    return [
+        ("_PYSWITCH_SKIP", "1" if a.skip else ""),
+        ("_PYSWITCH_WARN", "\n".join(a.warnings)),
+        ("_PYSWITCH_ERR", a.error),
+        ("_PYSWITCH_N", str(len(a.envs))),
+        ("_PYSWITCH_CORE", f" {' '.join(a.core)} " if a.core else ""),
+        ("_PYSWITCH_BROKEN", a.broken),
+        ("_PYSWITCH_A_KIND", act.kind if act else ""),
+        ("_PYSWITCH_A_PREFIX", act.prefix if act else ""),
+        ("_PYSWITCH_A_BIN", act.bin if act else ""),
+        ("_PYSWITCH_A_NAME", act.name if act else ""),
+        ("_PYSWITCH_A_NOTICE_DIR", a.notice_dir),
+        ("_PYSWITCH_A_NOTICE", a.notice),
+    ]
+
+
+def _env_fields(r: Routed) -> List[Tuple[str, str]]:
+    cmds = f" {' '.join(r.commands)} " if r.commands is not None else ""
+    return [("_PYSWITCH_KIND", r.kind), ("_PYSWITCH_BIN", r.bin), ("_PYSWITCH_PREPEND", r.prepend),
+            ("_PYSWITCH_CMDS", cmds)]
+
+
+def render_answer_sh(a: Answer, gen: str) -> str:
+    q = sh_quote
+    tests = [f'[ "$_PYSWITCH_C_GEN" = {q(gen)} ]'] + [_TESTS_SH[t].format(p=q(p)) for t, p in a.checks]
+    out = [f"# pyswitch answer, generation {gen}; generated, do not edit",
+           "_pyswitch_memo() {",
+           f"  {' && '.join(tests)} || return 1",
+           f"  {SYNTAX['sh'].assign(_answer_fields(a))}",
+           "}",
+           "_pyswitch_env() {",
+           "  case $1 in"]
+    for i, r in enumerate(a.envs, 1):
+        out.append(f"    {i}) {SYNTAX['sh'].assign(_env_fields(r))} ;;")
+    out += ["  esac", "}", ""]
+    return "\n".join(out)
+
+
+def render_answer_fish(a: Answer, gen: str) -> str:
+    q = fish_quote
+    tests = [f"test \"$_PYSWITCH_C_GEN\" = {q(gen)}"] + [_TESTS_FISH[t].format(p=q(p)) for t, p in a.checks]
+    out = [f"# pyswitch answer, generation {gen}; generated, do not edit",
+           "function _pyswitch_memo",
+           f"    {'; and '.join(tests)}; or return 1"]
+    out += [f"    set -g {k} {q(v)}" for k, v in _answer_fields(a)]
+    out += ["end", "function _pyswitch_env --argument-names n", "    switch $n"]
+    for i, r in enumerate(a.envs, 1):
+        out.append(f"        case {i}")
+        out += [f"            set -g {k} {q(v)}" for k, v in _env_fields(r)]
+    out += ["    end", "end", ""]
+    return "\n".join(out)
+
+
+def render_main_sh(ctx: Context, gen: str, present, absent, skip: Sequence[str],
+                   values: Sequence[Tuple[str, str, str]]) -> str:
+    q = sh_quote
+    out = [f"# pyswitch resolution cache {gen}; generated, do not edit",
+           f"_PYSWITCH_C_GEN={q(gen)}",
+           f"_PYSWITCH_C_FILE={q(str(cache_file(ctx, 'sh')))}",
+           f"_PYSWITCH_C_SEL={q(str(answers_dir(ctx)))}",
+           f"_PYSWITCH_C_VENV_DIR={q(ctx.venv_dir)}",
+           f"_PYSWITCH_C_AUTO={'1' if ctx.config.auto_activate else '0'}",
+           f"_PYSWITCH_C_GLOBAL={q(str(ctx.global_file))}",
+           f"_PYSWITCH_C_PYENV_GLOBAL={q(str(ctx.pyenv_global_file))}",
+           "_pyswitch_stale() {"]
+    for var in WATCHED_VARS:
+        value = ctx.environ.get(var)
+        test = f'[ "${{{var}+x}}" = x ]' if value is not None else f'[ -z "${{{var}+x}}" ]'
+        if value is not None:
+            test += f' && [ "${var}" = {q(value)} ]'
+        out.append(f"  {{ {test}; }} || return 0")
+    # "cache not newer than P" is also true when P was deleted: one stat covers both changes
+    for p in present:
+        out.append(f'  [ "$_PYSWITCH_C_FILE" -nt {q(p)} ] || return 0')
+    for p in absent:
+        out.append(f"  [ -e {q(p)} ] && return 0")
+    out += ["  return 1", "}", "# is $1 a shims folder (ours or another tool's)? compared by identity, as -ef does",
+            "_pyswitch_skip() {"]
+    out.append("  " + " || ".join(f'[ "$1" -ef {q(s)} ]' for s in skip) if skip else "  return 1")
+    out += ["}", "# a variable's value -> the key of its answer ('' where a blank value counts as unset)",
+            "_pyswitch_value() {", "  case $1=$2 in"]
+    for name, value, key in values:
+        out.append(f"    {q(name + '=' + value)}) _pyswitch_key={q(key)} ;;")
+    out += ["    *) return 1 ;;", "  esac", "}", ""]
+    return "\n".join(out)
+
+
+def render_main_fish(ctx: Context, gen: str, present, absent, skip: Sequence[str],
+                     values: Sequence[Tuple[str, str, str]]) -> str:
+    q = fish_quote
+    out = [f"# pyswitch resolution cache {gen}; generated, do not edit",
+           f"set -g _PYSWITCH_C_GEN {q(gen)}",
+           f"set -g _PYSWITCH_C_FILE {q(str(cache_file(ctx, 'fish')))}",
+           f"set -g _PYSWITCH_C_SEL {q(str(answers_dir(ctx)))}",
+           f"set -g _PYSWITCH_C_VENV_DIR {q(ctx.venv_dir)}",
+           f"set -g _PYSWITCH_C_AUTO {'1' if ctx.config.auto_activate else '0'}",
+           f"set -g _PYSWITCH_C_GLOBAL {q(str(ctx.global_file))}",
+           f"set -g _PYSWITCH_C_PYENV_GLOBAL {q(str(ctx.pyenv_global_file))}",
+           "function _pyswitch_stale"]
+    for var in WATCHED_VARS:
+        value = ctx.environ.get(var)
+        if value is None:
+            out.append(f"    set -q {var}; and return 0")
+        else:
+            out.append(f"    set -q {var}; or return 0")
+            out.append(f'    test "${var}" = {q(value)}; or return 0')
+    for p in present:
+        out.append(f"    test $_PYSWITCH_C_FILE -nt {q(p)}; or return 0")
+    for p in absent:
+        out.append(f"    test -e {q(p)}; and return 0")
+    out += ["    return 1", "end"]
+    # values: two lists looked up with `contains -i` (exact strings; `switch` would glob)
+    out.append("set -g _PYSWITCH_C_VALUES " + " ".join(q(f"{n}={v}") for n, v, _ in values))
+    out.append("set -g _PYSWITCH_C_VALUE_KEYS " + " ".join(q(k if k else "-") for _, _, k in values))
+    out.append("")
+    return "\n".join(out)
+
+
+# --- writing ----------------------------------------------------------------------------------
+def cache_file(ctx: Context, shell: str = "sh") -> Path:
+    return ctx.cache_dir / f"resolve.{shell}"
+
+
+def answers_dir(ctx: Context) -> Path:
+    return ctx.cache_dir / "sel"
+
+
+def lock_file(ctx: Context) -> Path:
+    return ctx.cache_dir / ".lock"
+
+
+def write_cache(ctx: Context, inv: Optional[Inventory] = None,
+                extra_values: Iterable[Tuple[str, str]] = ()) -> None:
+    """Answer every source seen lately (and this call's own) from what is on disk now."""
+    started = time.time_ns() - CLOCK_MARGIN_NS
+    inv = inv or Inventory(ctx)
+    ctx.cache_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(lock_file(ctx)):
+        sources = _merge(sources_here(ctx, extra_values), _read_seen(ctx))
+        gen = f"{time.time_ns()}.{os.getpid()}"
+        answers: List[Answer] = [build_answer(ctx, inv, "default", default_selection(), (), ())]
+        kept = Sources()
+        for path, source in sources.files:
+            try:
+                a = file_answer(ctx, inv, path, source)
+            except OSError:
+                continue
+            if a is not None:
+                answers.append(a)
+                kept.add_file(path, source)
+        values: List[Tuple[str, str, str]] = []
+        for n, (name, value) in enumerate(sources.values, 1):
+            kept.add_value(name, value)
+            if name == AUTO_VAR:
+                values.append((name, value, "off" if _auto_off(value) else "on"))
+                continue
+            a = value_answer(ctx, inv, f"v{n}", name, value)
+            values.append((name, value, a.key if a else ""))
+            if a is not None:
+                answers.append(a)
+        present, absent = watched_paths(ctx, inv)
+        skip = [str(s) for s in shim_dirs(ctx) if s.exists()]
+        written = set()
+        for a in answers:
+            for shell in SHELL_KINDS:
+                target = answers_dir(ctx) / f"{a.key}.{shell}"
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    text = render_answer_sh(a, gen) if shell == "sh" else render_answer_fish(a, gen)
+                    atomic_write(target, text, mtime_ns=started)
+                    written.add(str(target))
+                except OSError:
+                    continue  # a path too long to mirror: that source is answered by the engine
+        atomic_write(cache_file(ctx, "sh"), render_main_sh(ctx, gen, present, absent, skip, values), mtime_ns=started)
+        atomic_write(cache_file(ctx, "fish"), render_main_fish(ctx, gen, present, absent, skip, values),
+                     mtime_ns=started)
+        atomic_write(seen_file(ctx), json.dumps({"files": kept.files, "values": kept.values}))
+        _drop_unwritten(answers_dir(ctx), written)
+    inv.probe.save()
+
+
+def _auto_off(value: str) -> bool:
+    return value.strip().lower() in ("0", "false", "no", "off")
+
+
+def _drop_unwritten(top: Path, written: set) -> None:
+    """Answers of an older generation that nothing needs any more (a reader that still opens one
+    finds its generation wrong, and asks the engine)."""
+    for folder, dirs, files in os.walk(top, topdown=False):
+        for name in files:
+            p = os.path.join(folder, name)
+            if p not in written:
+                try:
+                    os.unlink(p)
+                except OSError:
+                    pass
+        if folder != str(top):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass
+
+
+def activation_lines(ctx: Context, inv: Optional[Inventory] = None) -> List[str]:
+    """What the hook activates here, for `pyswitch _resolve`: kind, prefix, bin, conda env name,
+    notice folder, notice (empty lines where there is nothing)."""
+    from pyswitch.selection import select
+
+    inv = inv or Inventory(ctx)
+    a = build_answer(ctx, inv, "here", select(ctx), (), ())
+    act = a.activation
+    fields = [act.kind, act.prefix, act.bin, act.name] if act else ["", "", "", ""]
+    notice = [a.notice_dir, a.notice] if "\n" not in a.notice_dir + a.notice else ["", ""]
+    return fields + notice
+
+
+def clear(ctx: Context) -> None:
+    shutil.rmtree(answers_dir(ctx), ignore_errors=True)
