@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import du
+
 from pyswitch import disk
 from pyswitch.disk import (
     LEFTOVER_PREFIX,
@@ -32,18 +34,14 @@ def write(path: Path, size: int) -> Path:
     return path
 
 
-def link_size(link: Path) -> int:
-    return os.lstat(link).st_size
-
-
 # ----------------------------------------------------------------- tree_size
 
 
 def test_plain_files_add_up_and_folders_count_zero(tmp_path: Path) -> None:
-    write(tmp_path / "env/a", 100)
-    write(tmp_path / "env/sub/deeper/b", 250)
+    a = write(tmp_path / "env/a", 100)
+    b = write(tmp_path / "env/sub/deeper/b", 250)
     (tmp_path / "env/empty").mkdir()
-    assert tree_size(tmp_path / "env") == 350
+    assert tree_size(tmp_path / "env") == du(a, b)
 
 
 def test_file_hard_linked_twice_inside_is_counted_once(tmp_path: Path) -> None:
@@ -51,42 +49,56 @@ def test_file_hard_linked_twice_inside_is_counted_once(tmp_path: Path) -> None:
     os.link(f, tmp_path / "env/a2")
     (tmp_path / "env/sub").mkdir()
     os.link(f, tmp_path / "env/sub/a3")
-    write(tmp_path / "env/b", 7)
-    assert tree_size(tmp_path / "env") == 1007
+    b = write(tmp_path / "env/b", 7)
+    assert tree_size(tmp_path / "env") == du(f, b)
 
 
 def test_file_hard_linked_from_outside_frees_nothing(tmp_path: Path) -> None:
     cached = write(tmp_path / "pkgs/numpy/core.so", 5000)
-    write(tmp_path / "env/own", 30)
+    own = write(tmp_path / "env/own", 30)
     os.link(cached, tmp_path / "env/core.so")
-    assert tree_size(tmp_path / "env") == 30
-    assert tree_size(tmp_path / "env", outside_links_free_nothing=False) == 5030
+    assert tree_size(tmp_path / "env") == du(own)
+    assert tree_size(tmp_path / "env", outside_links_free_nothing=False) == du(own, cached)
 
 
 def test_symlink_counts_itself_not_its_target(tmp_path: Path) -> None:
     big = write(tmp_path / "outside/big", 1_000_000)
-    write(tmp_path / "env/own", 10)
+    own = write(tmp_path / "env/own", 10)
     (tmp_path / "env/big").symlink_to(big)
-    assert tree_size(tmp_path / "env") == 10 + link_size(tmp_path / "env/big")
-    assert tree_size(tmp_path / "env") < 1000
+    assert tree_size(tmp_path / "env") == du(own, tmp_path / "env/big")
+    assert tree_size(tmp_path / "env") < du(big)
 
 
 def test_symlinked_folder_is_not_descended(tmp_path: Path) -> None:
-    write(tmp_path / "outside/dir/big", 1_000_000)
-    write(tmp_path / "env/own", 10)
+    big = write(tmp_path / "outside/dir/big", 1_000_000)
+    own = write(tmp_path / "env/own", 10)
     (tmp_path / "env/lib").symlink_to(tmp_path / "outside/dir", target_is_directory=True)
-    assert tree_size(tmp_path / "env") == 10 + link_size(tmp_path / "env/lib")
+    assert tree_size(tmp_path / "env") == du(own, tmp_path / "env/lib")
+    assert tree_size(tmp_path / "env") < du(big)
 
 
 def test_unreadable_subfolder_is_skipped_without_crashing(tmp_path: Path) -> None:
-    write(tmp_path / "env/own", 10)
-    write(tmp_path / "env/locked/secret", 20)
+    own = write(tmp_path / "env/own", 10)
+    secret = write(tmp_path / "env/locked/secret", 20)
+    expected = du(own, secret) if IS_ROOT else du(own)  # measured while still readable
     os.chmod(tmp_path / "env/locked", 0)
     try:
         size = tree_size(tmp_path / "env")
     finally:
         os.chmod(tmp_path / "env/locked", 0o700)
-    assert size == (30 if IS_ROOT else 10)
+    assert size == expected
+
+
+def test_sparse_file_counts_its_allocated_blocks_not_its_length(tmp_path: Path) -> None:
+    sparse = write(tmp_path / "env/sparse.img", 3)
+    os.truncate(sparse, 64 * 1024 * 1024)
+    assert os.lstat(sparse).st_size == 64 * 1024 * 1024
+    if du(sparse) >= 64 * 1024 * 1024:
+        pytest.skip("this file system does not keep files sparse")
+    own = write(tmp_path / "env/own", 10)
+    assert tree_size(tmp_path / "env") == du(sparse, own)
+    assert tree_size(sparse) == du(sparse)
+    assert tree_size(tmp_path / "env") < 64 * 1024 * 1024
 
 
 def test_missing_prefix_raises(tmp_path: Path) -> None:
@@ -110,7 +122,8 @@ def conda_root(tmp_path: Path) -> Path:
     root = tmp_path / "miniconda3"
     pkgs = root / "pkgs"
     a = make_package(pkgs, "a-1-0", {"lib/a.so": 1000, "bin/a": 200})
-    make_package(pkgs, "b-1-0", {"lib/b.so": 3000})
+    # b is larger than a on disk, not just in length (allocated blocks are what count)
+    make_package(pkgs, "b-1-0", {"lib/b.so": 30_000})
     write(pkgs / "b-1-0.conda", 400)
     # not packages: conda's own bookkeeping and a folder without info/index.json
     write(pkgs / "cache/0123.json", 999)
@@ -134,14 +147,19 @@ def test_only_unlinked_package_is_stale_with_exact_size(conda_root: Path) -> Non
     (b,) = stale
     assert b.path == conda_root / "pkgs/b-1-0"
     assert b.archives == (conda_root / "pkgs/b-1-0.conda",)
-    assert b.size_bytes == 2 + 3000 + 400
+    pkgs = conda_root / "pkgs"
+    assert b.size_bytes == du(pkgs / "b-1-0/info/index.json", pkgs / "b-1-0/lib/b.so", pkgs / "b-1-0.conda")
 
 
 def test_both_packages_stale_after_env_is_deleted(conda_root: Path) -> None:
     result = remove_tree(conda_root / "envs/x", parent_must_be=[conda_root / "envs"])
     assert result.freed_bytes == 0  # every file in x was a hard link into pkgs/
     stale = stale_package_cache_entries(conda_root, [conda_root])
-    assert [(e.name, e.size_bytes) for e in stale] == [("b-1-0", 3402), ("a-1-0", 1202)]
+    pkgs = conda_root / "pkgs"
+    b_size = du(pkgs / "b-1-0/info/index.json", pkgs / "b-1-0/lib/b.so", pkgs / "b-1-0.conda")
+    a_size = du(pkgs / "a-1-0/info/index.json", pkgs / "a-1-0/lib/a.so", pkgs / "a-1-0/bin/a")
+    assert b_size > a_size  # so the order below is largest first, not a tie broken by name
+    assert [(e.name, e.size_bytes) for e in stale] == [("b-1-0", b_size), ("a-1-0", a_size)]
 
 
 def test_package_recorded_in_conda_meta_is_in_use_without_hard_links(conda_root: Path) -> None:
@@ -153,14 +171,15 @@ def test_package_recorded_in_conda_meta_is_in_use_without_hard_links(conda_root:
 
 
 def test_archive_only_entry_and_largest_first(conda_root: Path) -> None:
-    write(conda_root / "pkgs/c-2-1.tar.bz2", 9000)
-    write(conda_root / "pkgs/c-2-1.conda", 1)
+    tarball = write(conda_root / "pkgs/c-2-1.tar.bz2", 90_000)
+    archive = write(conda_root / "pkgs/c-2-1.conda", 1)
     stale = stale_package_cache_entries(conda_root, [conda_root, conda_root / "envs/x"])
     assert [e.name for e in stale] == ["c-2-1", "b-1-0"]
     c = stale[0]
     assert c.path is None
     assert c.archives == (conda_root / "pkgs/c-2-1.conda", conda_root / "pkgs/c-2-1.tar.bz2")
-    assert c.size_bytes == 9001
+    assert c.size_bytes == du(archive, tarball)
+    assert c.size_bytes > stale[1].size_bytes
 
 
 def test_stale_size_excludes_files_hard_linked_outside_the_entry(conda_root: Path) -> None:
@@ -169,7 +188,7 @@ def test_stale_size_excludes_files_hard_linked_outside_the_entry(conda_root: Pat
     (conda_root.parent / "elsewhere").mkdir()
     os.link(d / "big", conda_root.parent / "elsewhere/big")
     stale = {e.name: e for e in stale_package_cache_entries(conda_root, [conda_root])}
-    assert stale["d-1-0"].size_bytes == 2 + 5
+    assert stale["d-1-0"].size_bytes == du(d / "info/index.json", d / "small")
 
 
 def test_no_pkgs_folder_means_nothing_stale(tmp_path: Path) -> None:
@@ -191,7 +210,9 @@ def versions(tmp_path: Path) -> Path:
 
 
 def expected_env_size(versions: Path) -> int:
-    return 1234 + 5000 + link_size(versions / "3.8.18/bin/python")
+    """libpython.so once (its second link is inside too), the symlink as itself."""
+    env = versions / "3.8.18"
+    return du(env / "bin/python3.8", env / "lib/libpython.so", env / "lib/libpython-again.so", env / "bin/python")
 
 
 def test_removal_returns_exact_freed_bytes_and_leaves_nothing(versions: Path) -> None:
@@ -276,9 +297,10 @@ def test_undeletable_file_leaves_a_leftover_that_a_second_run_finishes(
     versions: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = expected_env_size(versions)
+    stuck = du(versions / "3.8.18/bin/python3.8")
     refuse_unlink_of(monkeypatch, "python3.8", PermissionError(errno.EPERM, "Operation not permitted"))
     result = remove_tree(versions / "3.8.18", parent_must_be=[versions])
-    assert result.freed_bytes == expected - 1234
+    assert result.freed_bytes == expected - stuck
     assert result.leftover is not None
     assert result.leftover.parent == versions
     assert result.leftover.name == f"{LEFTOVER_PREFIX}3.8.18-{os.getpid()}"
@@ -289,7 +311,7 @@ def test_undeletable_file_leaves_a_leftover_that_a_second_run_finishes(
 
     monkeypatch.undo()
     again = finish_leftover(result.leftover)
-    assert (again.freed_bytes, again.leftover, again.errors) == (1234, None, [])
+    assert (again.freed_bytes, again.leftover, again.errors) == (stuck, None, [])
     assert find_leftovers([versions]) == []
     assert sorted(os.listdir(versions)) == ["3.12.1"]
 

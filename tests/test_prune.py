@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from conftest import Roots, fake_python, write_exe
-from test_uninstall import apparent, conda_root, listing, record_projects, run, write
+from conftest import du
+from test_uninstall import conda_root, listing, record_projects, run, write
 
 from pyswitch import disk
 
@@ -34,10 +35,10 @@ def world(roots: Roots, tmp_path: Path) -> Dict[str, Path]:
     """Environments used in every way SPEC section 6 names, and some that nothing uses."""
     v = {}
     v["3.7.17"] = roots.fake_version("3.7.17")
-    write(v["3.7.17"] / "lib" / "big", 9000)                 # unused, largest
+    write(v["3.7.17"] / "lib" / "big", 90_000)               # unused, largest (in blocks too)
     v["3.6.15"] = roots.fake_version("3.6.15")
     roots.virtualenv("3.6.15", "old")                        # unused, offered inside 3.6.15
-    write(v["3.6.15"] / "lib" / "mid", 3000)
+    write(v["3.6.15"] / "lib" / "mid", 30_000)
     v["3.8.18"] = roots.fake_version("3.8.18")               # pinned by a recorded project
     v["3.9.18"] = roots.fake_version("3.9.18")               # the global file
     v["3.10.13"] = roots.fake_version("3.10.13")             # PYSWITCH_VERSION
@@ -79,9 +80,10 @@ def test_prune_offers_exactly_what_nothing_uses_largest_first_with_a_total(roots
     assert r.returncode == 0, r.stderr
     got = offered(r.stdout)
     assert [name for name, _ in got] == ["3.7.17", "3.6.15", "conda:stale"]
-    assert got[0][1] == apparent(*files_below(v["3.7.17"]))
-    assert got[1][1] == apparent(*files_below(v["3.6.15"]))   # its unused virtualenv included
-    assert got[2][1] == apparent(*files_below(v["conda:stale"]))
+    assert got[0][1] == du(*files_below(v["3.7.17"]))
+    assert got[1][1] == du(*files_below(v["3.6.15"]))   # its unused virtualenv included
+    assert got[2][1] == du(*files_below(v["conda:stale"]))
+    assert got[0][1] > got[1][1] > got[2][1]  # largest first, not ties broken by name
     assert "includes 3.6.15/envs/old" in r.stdout
     total = sum(size for _, size in got)
     assert re.search(rf"^  total: .*\({total} bytes\)$", r.stdout, re.M)
@@ -181,7 +183,7 @@ def cache_world(roots: Roots, tmp_path: Path):
 
 def entry_size(folder: Path) -> int:
     archive = folder.parent / f"{folder.name}.conda"
-    return apparent(*files_below(folder)) + (apparent(archive) if archive.exists() else 0)
+    return du(*files_below(folder), *([archive] if archive.exists() else []))
 
 
 def test_prune_offers_exactly_the_cache_entries_that_lost_their_last_link(roots, tmp_path):
@@ -218,7 +220,7 @@ def test_prune_cleans_the_cache_with_conda_where_conda_manages_it(roots, tmp_pat
     env = {"PATH": f"{root / 'condabin'}{os.pathsep}{roots.env['PATH']}"}
     dry = run(roots, "prune", "--dry-run", env=env)
     assert f"  removed by: {root / 'condabin' / 'conda'} clean --packages --tarballs -y" in dry.stdout
-    in_use = apparent(root / "pkgs" / f"{numpy.name}.conda", root / "pkgs" / f"{zlib.name}.conda")
+    in_use = du(root / "pkgs" / f"{numpy.name}.conda", root / "pkgs" / f"{zlib.name}.conda")
     assert re.search(rf"which also deletes 2 archives of packages in use: .*\({in_use} bytes\)", dry.stdout)
     r = run(roots, "prune", "--yes", env=env)
     assert r.returncode == 0, r.stderr

@@ -1,16 +1,14 @@
 """Honest disk sizes, conda package cache analysis, and safe removal.
 
-A pure library: no printing, no click. Every size here is the *apparent* size
-(``st_size``) of what removing something would actually free:
+A pure library: no printing, no click. Every size here is what removing something
+would actually free: the blocks the file system allocated (``st_blocks * 512``, as
+``du`` counts), not the length (``st_size``), so a sparse 64 MiB file with a few
+blocks written counts those blocks (SPEC sections 6 and 7):
 
 - each inode is counted once, however many hard links to it the tree holds;
 - a file with hard links outside the tree (conda's package cache does this)
   frees nothing and counts 0;
 - a symlink counts as itself, never its target; symlinked folders are not entered.
-
-Apparent size rather than ``st_blocks * 512`` is deliberate: it is what users
-expect from ``ls``/file managers, and it is deterministic across file systems,
-so tests can assert exact figures.
 """
 
 from __future__ import annotations
@@ -70,17 +68,22 @@ def _walk(top: str, skip_dirs: Optional[Set[_Key]] = None) -> Iterator[os.stat_r
                 continue
 
 
+def allocated(st: os.stat_result) -> int:
+    """Bytes a file takes on disk: what deleting it gives back."""
+    return st.st_blocks * 512
+
+
 def _honest_bytes(stats: Iterable[os.stat_result], outside_links_free_nothing: bool) -> int:
     total = 0
     shared: Dict[_Key, List[int]] = {}  # key -> [size, nlink, links seen inside]
     for st in stats:
         if st.st_nlink <= 1:  # the common case: no bookkeeping needed
-            total += st.st_size
+            total += allocated(st)
             continue
         key = (st.st_dev, st.st_ino)
         rec = shared.get(key)
         if rec is None:
-            shared[key] = [st.st_size, st.st_nlink, 1]
+            shared[key] = [allocated(st), st.st_nlink, 1]
         else:
             rec[2] += 1
     for size, nlink, inside in shared.values():
@@ -90,7 +93,7 @@ def _honest_bytes(stats: Iterable[os.stat_result], outside_links_free_nothing: b
 
 
 def tree_size(prefix: Path, outside_links_free_nothing: bool = True) -> int:
-    """Bytes that deleting ``prefix`` would free (apparent size, see module doc).
+    """Bytes that deleting ``prefix`` would free (allocated blocks, see module doc).
 
     Directories count 0; each inode is counted once; with
     ``outside_links_free_nothing`` (default) a file that still has hard links
@@ -194,7 +197,7 @@ def _archive_size(path: Path) -> int:
         st = os.lstat(path)
     except OSError:
         return 0
-    return st.st_size if st.st_nlink <= 1 else 0  # hard-linked elsewhere: frees nothing
+    return allocated(st) if st.st_nlink <= 1 else 0  # hard-linked elsewhere: frees nothing
 
 
 def stale_package_cache_entries(

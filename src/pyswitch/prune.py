@@ -157,7 +157,7 @@ def _honest_file_size(path: Path) -> int:
         st = os.lstat(path)
     except OSError:
         return 0
-    return st.st_size if st.st_nlink <= 1 else 0
+    return disk.allocated(st) if st.st_nlink <= 1 else 0
 
 
 def clean_command(tool: Optional[CondaTool], root: Path) -> Optional[Tuple[str, ...]]:
