@@ -43,7 +43,8 @@ def test_a_healthy_setup_is_all_ok(healthy, pyswitch):
     body = r.stdout.strip().splitlines()
     assert all(line.startswith("ok ") for line in body[:-1]), r.stdout
     assert body[-1] == "0 problem(s), 0 advice"
-    for name in ("path", "hook", "conda", "pins", "venvs", "shims", "eol", "trust", "requires-python"):
+    for name in ("path", "hook", "conda", "pins", "venvs", "broken", "leftovers", "shims", "eol", "trust",
+                 "requires-python"):
         assert len(lines_of(r, name)) == 1, name
 
 

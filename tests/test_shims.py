@@ -6,7 +6,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -192,22 +191,6 @@ def test_trust_changes_are_seen_by_the_next_call(world, pyswitch):
     assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() == str(world.project / ".venv")
     (world.root / "trusted").unlink()
     assert shim(world, "python", "-c", probe, cwd=world.deep).stdout.strip() != str(world.project / ".venv")
-
-
-def test_two_rehashes_at_once_leave_the_same_shims_as_one(world, pyswitch):
-    for i in range(5):
-        world.fake_version(f"3.5.{i}", commands=("python", f"tool{i}", "pip"))
-    rehash(pyswitch)
-    expected = {p.name: p.read_bytes() for p in (world.root / "shims").iterdir()}
-    shutil.rmtree(world.root / "shims")
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(pyswitch("rehash"))) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
-    assert {p.name: p.read_bytes() for p in (world.root / "shims").iterdir()} == expected
 
 
 HOLD_LOCK = """

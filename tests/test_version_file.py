@@ -8,6 +8,7 @@ Every environment here is fabricated under tmp_path.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Dict, Optional
@@ -702,3 +703,29 @@ def test_version_in_a_deleted_folder_reads_pwd_like_the_shims(four):
     r = subprocess.run(["sh", "-c", script, str(BIN / "pyswitch")], env=four.env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["name"] == "3.10.2"
+
+
+# ------------------------------------------------- beside the real pyenv: its `latest` rule
+PYENV_BIN = Path(os.path.expanduser("~/.pyenv/libexec/pyenv"))
+LATEST_NAMES = ("3.8.9", "3.8.18", "3.8.18rc1", "3.80.1", "3.8.18t", "3.8-dev", "3.8.18-debug", "3.9.1",
+                "3.10.13", "3.13.0", "3.13.0t", "3.14.0a1", "pypy3.10-7.3.17", "pypy3.10-7.3.12",
+                "pypy3.9-7.3.16", "pypy2.7-7.3.17", "miniconda3-latest", "miniconda3-4.7.12",
+                "miniconda3-24.1.2-0", "anaconda3-2024.02-1", "graalpy-24.1.0", "python-3.12.6", "3.12.1",
+                "stackless-3.7.5", "pyston-2.3.5", "3.12.1-dev")
+LATEST_SPECS = ("3", "3.8", "3.8.18", "3.8.1", "3.80", "3.1", "3t", "3.13t", "3.8t", "3.14", "pypy3.10", "pypy3",
+                "pypy", "pypy2", "miniconda3", "miniconda", "anaconda3", "graalpy", "python-3.12", "python-3.8",
+                "3.12", "stackless", "3.12.1", "pyston-2", "system2", "3.")
+
+
+@pytest.mark.skipif(not PYENV_BIN.exists(), reason="pyenv is not installed in ~/.pyenv")
+def test_every_prefix_resolves_as_the_real_pyenv_resolves_it(roots):
+    for name in LATEST_NAMES:
+        (roots.versions / name / "bin").mkdir(parents=True)
+    for spec in LATEST_SPECS:
+        # pyenv reads only the temporary root: nothing under ~/.pyenv is written
+        env = {"PYENV_ROOT": str(roots.pyenv_root), "PYENV_VERSION": spec, "HOME": str(roots.home),
+               "PATH": "/usr/bin:/bin"}
+        done = subprocess.run([str(PYENV_BIN), "version-name"], env=env, capture_output=True, text=True,
+                              timeout=30)
+        pyenv_says = done.stdout.strip() if done.returncode == 0 else None
+        assert resolved_name(roots, spec) == pyenv_says, (spec, done.stderr)

@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Optional, Tuple
 
 from pyswitch.errors import ConfigError
+from pyswitch.files import NotRegular, read_regular
+
+MAX_CONFIG_BYTES = 64 * 1024
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,11 +37,16 @@ _KEYS = {
 def load_config(path: Path) -> Config:
     """Read the config file; a missing file is the default config."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        raw = read_regular(path, MAX_CONFIG_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
         return Config()
+    except NotRegular as e:
+        raise ConfigError(f"config {path} is {e.kind}, not a regular file; point PYSWITCH_CONFIG at a "
+                          "config.toml file or remove it") from None
     except OSError as e:
         raise ConfigError(f"cannot read config {path}: {e.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB; it holds four keys at most")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:

@@ -16,8 +16,10 @@ from typing import Callable, Dict, List, Optional, Set, Tuple
 from pyswitch import envvars, legacy, records
 from pyswitch.backends import conda as conda_backend
 from pyswitch.backends.venv import project_venv
-from pyswitch.executables import commands_of
-from pyswitch.environment import Environment
+from pyswitch.backends.system import is_pyenv_shims
+from pyswitch.files import same_file
+from pyswitch.environment import Environment, Kind
+from pyswitch.health import problem
 from pyswitch.inventory import Inventory
 from pyswitch.paths import VERSION_FILE, Context
 from pyswitch.pyversion import python_in, read_pyvenv_cfg
@@ -66,23 +68,22 @@ def _real(p) -> str:
 # --- the checks -------------------------------------------------------------------------------
 def check_path(ctx: Context, inv: Inventory) -> List[Check]:
     entries = [d for d in ctx.environ.get(envvars.PATH, "").split(os.pathsep) if d]
-    shims = _real(ctx.shims_dir)
     line, rc = init_line(shell_name(ctx))
-    index = next((i for i, d in enumerate(entries) if _real(d) == shims), None)
+    # the shims folder however PATH spells it (`shims/`, `//`, a symlink): by identity
+    index = next((i for i, d in enumerate(entries) if same_file(d, ctx.shims_dir)), None)
     if index is None:
         return [Check("path", PROBLEM, f"the shims folder {ctx.shims_dir} is not on PATH",
                       f"add `{line}` to {rc} and open a new shell")]
     active = {_real(d) for d in ctx.environ.get(ACTIVE_BIN, "").split(os.pathsep) if d}
     if ctx.environ.get(envvars.VIRTUAL_ENV):  # a venv the user activated by hand is meant to win
         active.add(_real(Path(ctx.environ[envvars.VIRTUAL_ENV]) / "bin"))
-    pyenv_shims = _real(ctx.pyenv_root / "shims")
     ahead: List[Tuple[str, str]] = []
     for d in entries[:index]:
         real = _real(d)
-        if real in active or real == shims:
+        if real in active or same_file(d, ctx.shims_dir):
             continue
         parent = Path(d).parent
-        if real == pyenv_shims:
+        if same_file(d, ctx.pyenv_root / "shims") or is_pyenv_shims(Path(d)):
             ahead.append((d, "pyenv's shims"))
         elif (parent / "conda-meta").is_dir():
             ahead.append((d, "a conda env's bin"))
@@ -239,20 +240,33 @@ def check_venvs(ctx: Context, inv: Inventory) -> List[Check]:
     return [Check("venvs", OK, f"every venv's base interpreter is there ({checked} checked)")]
 
 
-def wanted_commands(inv: Inventory) -> Set[str]:
-    try:
-        from pyswitch import shims
-    except ImportError:
-        shims = None
-    if shims is not None and hasattr(shims, "wanted_commands"):
-        return set(shims.wanted_commands(inv))
-    names: Set[str] = set()
-    for e in inv.pyenv + inv.conda + inv.venvs:
-        names.update(commands_of(e))
-    return names
+def check_broken(ctx: Context, inv: Inventory) -> List[Check]:
+    """Environments that cannot run python (a conda env without python, a dangling bin/python);
+    venvs whose base is gone are check_venvs's."""
+    found = []
+    envs = [e for e in inv.pyenv + inv.conda + inv.others if e.kind != Kind.VIRTUALENV and not e.shadowed]
+    for e in envs:
+        broken = problem(e)
+        if broken is not None:
+            found.append(Check("broken", PROBLEM, f"{e.name} cannot run python: {broken.why}", broken.fix))
+    return found or [Check("broken", OK, f"every environment has a working python ({len(envs)} checked)")]
+
+
+def check_leftovers(ctx: Context, inv: Inventory) -> List[Check]:
+    """What an interrupted removal left (SPEC section 7): named, with the command that finishes it."""
+    from pyswitch.uninstall import find_leftover_entries
+
+    found = []
+    for lo in find_leftover_entries(ctx):
+        fix = f"pyswitch uninstall --yes {lo.spec}" if lo.spec else "pyswitch prune"
+        found.append(Check("leftovers", PROBLEM, f"an interrupted removal of {lo.spec or lo.name} left "
+                           f"{lo.path} ({lo.size_bytes} bytes)", fix))
+    return found or [Check("leftovers", OK, "no interrupted removal left anything behind")]
 
 
 def check_shims(ctx: Context, inv: Inventory) -> List[Check]:
+    from pyswitch.shims import wanted_commands
+
     wanted = wanted_commands(inv)
     try:
         present = {n for n in os.listdir(ctx.shims_dir) if not n.startswith(".")}
@@ -326,6 +340,8 @@ CHECKS: Tuple[Tuple[str, Callable[[Context, Inventory], List[Check]]], ...] = (
     ("conda", check_conda),
     ("pins", check_pins),
     ("venvs", check_venvs),
+    ("broken", check_broken),
+    ("leftovers", check_leftovers),
     ("shims", check_shims),
     ("eol", check_eol),
     ("trust", check_project_venvs),

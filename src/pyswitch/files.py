@@ -11,7 +11,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Optional, Union
+from typing import Iterator, Optional, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -93,6 +93,33 @@ def printable(value: PathLike) -> str:
     """A path or value for a one-line message: unprintable characters escaped as repr would."""
     text = os.fspath(value)
     return text if text.isprintable() else repr(text)[1:-1]
+
+
+def walk_up(start: str, name: str) -> "Iterator[str]":
+    """`DIR/NAME` for DIR = start, its parent, ..., `/`, spelled as the shims and hooks spell
+    them (string operations on $PWD), so that their cache keys match."""
+    d = start.rstrip("/")
+    while True:
+        yield f"{d}/{name}"
+        if not d:
+            return
+        d = d.rsplit("/", 1)[0]
+
+
+def find_up(start: Path, name: str) -> Optional[Path]:
+    """The nearest regular file NAME at or above `start`; a path too long to look at is not there."""
+    for path in walk_up(str(start), name):
+        try:
+            if os.path.isfile(path):
+                return Path(path)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def short_path(path: str, keep: int = 80) -> str:
+    """A path for a message: its end, where it is too long to read (deeper than PATH_MAX)."""
+    return path if len(path) <= keep else f"…{path[-keep:]}"
 
 
 def is_within(path: str, top: str) -> bool:

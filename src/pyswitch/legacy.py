@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Dict, Iterable, Optional, Tuple
 
 from pyswitch.environment import Environment
+from pyswitch.files import find_up, read_regular
 from pyswitch.spec import release_tuple
 
 # packaging and tomllib are imported where used: `versions` only needs the table, and fast
@@ -88,14 +89,7 @@ class RequiresPython:
 
 
 def find_pyproject(start: Path) -> Optional[Path]:
-    d = start
-    while True:
-        candidate = d / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-        if d.parent == d:
-            return None
-        d = d.parent
+    return find_up(start, "pyproject.toml")
 
 
 def requires_python(start: Path) -> Optional[RequiresPython]:
@@ -108,7 +102,7 @@ def requires_python(start: Path) -> Optional[RequiresPython]:
     else:  # pragma: no cover - exercised on 3.8 in CI
         import tomli as tomllib
     try:
-        data = tomllib.loads(path.read_bytes()[:1 << 20].decode("utf-8"))
+        data = tomllib.loads(read_regular(path, 1 << 20).decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None  # not ours to judge: the build tool will say what is wrong with it
     project = data.get("project")

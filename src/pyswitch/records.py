@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import List
 
 from pyswitch.errors import PyswitchError
+from pyswitch.files import atomic_write, printable
 
 
 def read_paths(path: Path) -> List[str]:
@@ -19,9 +20,7 @@ def read_paths(path: Path) -> List[str]:
 def _write(path: Path, lines: List[str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8", errors="surrogateescape")
-        tmp.replace(path)
+        atomic_write(path, "".join(f"{line}\n" for line in lines))
     except OSError as e:
         raise PyswitchError(f"cannot write {path}: {e.strerror}; check that {path.parent} "
                             "(PYSWITCH_ROOT) is a writable folder") from None
@@ -30,7 +29,8 @@ def _write(path: Path, lines: List[str]) -> None:
 def add_path(path: Path, entry: Path) -> None:
     value = os.path.realpath(entry)
     if "\n" in value:
-        return  # a newline in a folder name cannot be recorded one per line; nothing depends on it
+        raise PyswitchError(f"cannot record {printable(value)}: a path holding a newline cannot be written "
+                            f"to {path.name}, one path per line; rename the folder")
     lines = read_paths(path)
     if value not in lines:
         _write(path, lines + [value])

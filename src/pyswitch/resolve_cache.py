@@ -117,8 +117,8 @@ def _activation(res: Resolution) -> Optional[Activation]:
         act = Activation("venv", str(env.prefix), str(env.bin_dir))
     else:
         return None
-    if any(c in act.bin for c in (os.pathsep, "\n")):
-        return None  # cannot go on PATH as one entry; the shims still route it
+    if os.pathsep in act.bin or "\n" in act.bin:
+        return None  # cannot go on PATH as one entry; the shims still route it (notice below)
     return act
 
 
@@ -134,11 +134,15 @@ def build_answer(ctx: Context, inv: Inventory, key: str, sel: Selection,
     primary = res.primary
     core = tuple(sorted(core_commands(primary))) if primary.kind != Kind.SYSTEM else ()
     notice_dir, notice = "", ""
+    activation = _activation(res)
     if res.venv is not None and res.venv.status != TRUSTED:
         notice_dir, notice = str(res.venv.path.parent), res.venv.notice("{}").split("{} ", 1)[-1]
+    elif activation is None and res.venv is not None and os.pathsep in str(res.primary.bin_dir):
+        notice_dir = str(res.venv.path.parent)
+        notice = f"(its path holds '{os.pathsep}', which PATH cannot hold); not activated, the shims still run it"
     return Answer(key, checks, warnings=warnings, envs=tuple(_routed(e) for e in res.environments), core=core,
                   broken=f"{res.broken.why}; fix: {res.broken.fix}" if res.broken else "",
-                  activation=_activation(res), notice_dir=notice_dir, notice=notice)
+                  activation=activation, notice_dir=notice_dir, notice=notice)
 
 
 def file_answer(ctx: Context, inv: Inventory, path: str, source: str) -> Optional[Answer]:
@@ -489,6 +493,16 @@ def write_cache(ctx: Context, inv: Optional[Inventory] = None,
         atomic_write(seen_file(ctx), json.dumps({"files": kept.files, "values": kept.values}))
         _drop_unwritten(answers_dir(ctx), written)
     inv.probe.save()
+
+
+def refresh(ctx: Context, extra_values: Iterable[Tuple[str, str]] = ()) -> None:
+    """After a command changed what decides (a pin, trust, `pyswitch shell`): answer it ahead of
+    time, so the next shim call and prompt need no slow path. A cache that cannot be written only
+    costs that one slow path."""
+    try:
+        write_cache(ctx, extra_values=extra_values)
+    except OSError:
+        pass
 
 
 def _auto_off(value: str) -> bool:

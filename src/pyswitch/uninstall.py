@@ -26,11 +26,12 @@ from pyswitch.backends import conda as conda_backend
 from pyswitch.backends.system import find_on_path
 from pyswitch.environment import Environment
 from pyswitch.errors import PyswitchError
+from pyswitch.files import FileLock
 from pyswitch.inventory import Inventory
 from pyswitch.paths import VERSION_FILE, Context
 from pyswitch.pyversion import read_pyvenv_cfg
 from pyswitch.selection import resolve, select
-from pyswitch.spec import check_token, parse_spec, prefix_matches, release_tuple, without_python_prefix
+from pyswitch.spec import shown, check_token, parse_spec, prefix_matches, release_tuple, without_python_prefix
 from pyswitch.version_file import read_pyswitch_version, read_version_file
 
 
@@ -82,6 +83,7 @@ class Leftover:
     path: Path
     name: str                 # what was being removed (`3.8.18`)
     size_bytes: int
+    spec: str = ""            # the spec that named it (`3.8.18`, `3.8.18/envs/web`, `conda:ml`)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class LeftoverResult:
     freed_bytes: int
     remaining: Optional[Path]
     errors: Tuple[str, ...]
+    vanished: bool = False    # another pyswitch finished it meanwhile
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class Removed:
     leftover: Optional[Path] = None           # what could not be deleted (finished by the next run)
     errors: Tuple[str, ...] = ()
     cache: Tuple[CacheNote, ...] = ()         # conda envs: what prune would free from the cache now
+    already_gone: bool = False                # another pyswitch removed it meanwhile
 
     @property
     def ok(self) -> bool:
@@ -249,6 +253,16 @@ def refusal(ctx: Context, env: Environment, parents: Sequence[str]) -> Optional[
 # ----------------------------------------------------------------------------- spec -> env
 
 
+class NothingToRemove(PyswitchError):
+    """The spec names nothing installed (an interrupted removal of it may still be finished)."""
+
+
+def removal_lock(ctx: Context) -> FileLock:
+    """Held around each removal, so that two at once never delete or count the same files:
+    the second finds the first's work done. Dropped by the kernel if its holder dies."""
+    return FileLock(ctx.root / ".remove-lock", timeout=3600)
+
+
 def resolve_one(inv: Inventory, token: str) -> Environment:
     """The one environment a spec names; a prefix matching several versions is refused."""
     check_token(token)
@@ -268,7 +282,7 @@ def resolve_one(inv: Inventory, token: str) -> Environment:
         names = [e.name for e in inv.pyenv] + [e.name for e in inv.conda if not e.shadowed]
         near = inv.closest(token)
         installed = ", ".join(near) if near else ("none" if not names else ", ".join(names[:5]))
-        raise PyswitchError(f"version '{token}' is not installed; installed: {installed}")
+        raise NothingToRemove(f"version '{shown(token)}' is not installed; installed: {installed}")
     return env
 
 
@@ -428,12 +442,24 @@ def make_target(ctx: Context, inv: Inventory, env: Environment, after: Inventory
 
 def find_leftover_entries(ctx: Context) -> List[Leftover]:
     out = []
+    versions = real(ctx.pyenv_versions)
     for path in disk.find_leftovers(leftover_folders(ctx)):
         try:
             size = disk.tree_size(path)
         except OSError:
             size = 0
-        out.append(Leftover(path, disk.leftover_name(path), size))
+        name = disk.leftover_name(path)
+        parent = real(path.parent)
+        if parent == versions:
+            spec = name
+        elif os.path.dirname(os.path.dirname(parent)) == versions and os.path.basename(parent) == "envs" \
+                and not os.path.isdir(os.path.join(os.path.dirname(parent), "conda-meta")):
+            spec = f"{os.path.basename(os.path.dirname(parent))}/envs/{name}"
+        elif os.path.basename(parent) == "envs":
+            spec = f"conda:{name}"
+        else:
+            spec = ""  # a package-cache entry
+        out.append(Leftover(path, name, size, spec))
     return out
 
 
@@ -444,9 +470,15 @@ def plan_uninstall(ctx: Context, specs: Sequence[str], force: bool = False,
         raise PyswitchError("name at least one environment to uninstall, e.g.: pyswitch uninstall 3.8.18")
     inv = inv or Inventory(ctx)
     parents = allowed_parents(ctx)
+    leftovers = find_leftover_entries(ctx)
     chosen: List[Environment] = []
     for token in specs:
-        env = resolve_one(inv, token)
+        try:
+            env = resolve_one(inv, token)
+        except NothingToRemove:
+            if any(lo.spec == token for lo in leftovers):
+                continue  # an interrupted removal of it: finished below, by the same spec
+            raise
         why = refusal(ctx, env, parents)
         if why:
             raise PyswitchError(why)
@@ -480,7 +512,7 @@ def plan_uninstall(ctx: Context, specs: Sequence[str], force: bool = False,
     tool = find_conda_tool(ctx) if any(e.kind == "conda" for e in chosen) else None
     targets = tuple(make_target(ctx, inv, e, after, files, r in selected_in, tool)
                     for e, r in zip(chosen, reals))
-    return UninstallPlan(targets, tuple(find_leftover_entries(ctx)))
+    return UninstallPlan(targets, tuple(leftovers))
 
 
 # ----------------------------------------------------------------------------- removal
@@ -490,8 +522,12 @@ def finish_leftovers(ctx: Context, leftovers: Iterable[Leftover]) -> List[Leftov
     """Delete what interrupted removals left behind, and unlist conda envs that are gone."""
     out = []
     for lo in leftovers:
-        res = disk.finish_leftover(lo.path)
-        _unlist_if_gone(ctx, lo.path.parent / lo.name)
+        with removal_lock(ctx):
+            if not os.path.lexists(lo.path):
+                out.append(LeftoverResult(lo, 0, None, (), vanished=True))
+                continue
+            res = disk.finish_leftover(lo.path)
+            _unlist_if_gone(ctx, lo.path.parent / lo.name)
         out.append(LeftoverResult(lo, res.freed_bytes, res.leftover, tuple(res.errors)))
     return out
 
@@ -520,6 +556,13 @@ def remove_target(ctx: Context, target: Target, *, with_cache_notes: bool = True
 
     For a conda env, ``with_cache_notes`` also says what prune would now free from the cache.
     """
+    with removal_lock(ctx):
+        if not os.path.lexists(target.env.prefix):
+            return Removed(target, 0, already_gone=True)
+        return _remove_target(ctx, target, with_cache_notes)
+
+
+def _remove_target(ctx: Context, target: Target, with_cache_notes: bool) -> Removed:
     env = target.env
     if target.conda_command is not None:
         removed = _remove_with_conda(ctx, target)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
+from pyswitch import files
 from pyswitch.files import NotRegular, atomic_write, file_kind, printable, read_regular
 from pyswitch.spec import invalid_in, token_problem
 
@@ -97,14 +98,8 @@ def is_blank(value: Optional[str]) -> bool:
 
 # --- finding the nearest file -----------------------------------------------------------------
 def walk_up(start: str) -> Iterator[str]:
-    """`DIR/.python-version` for DIR = start, its parent, ..., `/`, spelled exactly as the shims
-    and hooks spell them (string operations on $PWD), so that their cache keys match."""
-    d = start.rstrip("/")
-    while True:
-        yield f"{d}/{VERSION_FILE}"
-        if not d:
-            return
-        d = d.rsplit("/", 1)[0]
+    """`DIR/.python-version` from `start` up to `/`, spelled as the shims and hooks spell them."""
+    return files.walk_up(start, VERSION_FILE)
 
 
 def examine(path: str, global_file: bool = False) -> Optional[Candidate]:

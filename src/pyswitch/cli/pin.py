@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from pyswitch import pins
+from pyswitch import pins, resolve_cache
 from pyswitch.cli.common import context, warn
 from pyswitch.cli.complete import complete_specs
 from pyswitch.errors import PyswitchError
@@ -58,6 +58,7 @@ def local_command(specs, unset, force, make_venv):
     plan = _plan_venv(ctx, inv, specs[0], force) if make_venv else None  # refuse before writing
     pins.write_pin(path, specs)
     pins.record_project(ctx, ctx.cwd)
+    resolve_cache.refresh(ctx)
     _warn_eol(inv, specs)
     if plan is not None:
         from pyswitch import project_venv
@@ -122,3 +123,4 @@ def global_command(specs, unset, force):
     inv = Inventory(ctx)
     pins.check_specs(inv, specs, force)
     pins.write_pin(ctx.global_file, specs)
+    resolve_cache.refresh(ctx)

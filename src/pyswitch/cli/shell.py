@@ -61,5 +61,9 @@ def shell_command(specs: Tuple[str, ...], unset: bool, print_for: Optional[str])
     from pyswitch import pins
     from pyswitch.inventory import Inventory
 
+    from pyswitch import resolve_cache
+
     pins.check_specs(Inventory(ctx), specs, force=False)
-    click.echo(set_var(print_for, envvars.PYSWITCH_VERSION, " ".join(specs)), nl=False)
+    value = " ".join(specs)
+    resolve_cache.refresh(ctx, [(envvars.PYSWITCH_VERSION, value)])  # the next prompt finds it answered
+    click.echo(set_var(print_for, envvars.PYSWITCH_VERSION, value), nl=False)

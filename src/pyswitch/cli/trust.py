@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from pyswitch import records
+from pyswitch import records, resolve_cache
 from pyswitch.cli.common import context
 from pyswitch.errors import PyswitchError
 
@@ -30,6 +30,7 @@ def trust_command(directory, revoke):
     if revoke:
         if not records.remove_path(ctx.trust_file, venv):
             raise PyswitchError(f"{venv} is not trusted")
+        resolve_cache.refresh(ctx)
         click.echo(f"no longer trusted: {venv}")
         return
     if not project.is_dir():
@@ -37,4 +38,5 @@ def trust_command(directory, revoke):
     if not (venv / "pyvenv.cfg").is_file():
         raise PyswitchError(f"no venv in {project} (looked for {venv}/pyvenv.cfg)")
     records.add_path(ctx.trust_file, venv)
+    resolve_cache.refresh(ctx)
     click.echo(f"trusted: {venv}")

@@ -68,6 +68,8 @@ def report_leftovers(ctx, leftovers) -> tuple:
 
     freed, ok = 0, True
     for r in finish_leftovers(ctx, leftovers):
+        if r.vanished:
+            continue  # another pyswitch finished it meanwhile
         freed += r.freed_bytes
         click.echo(f"finished removing {r.leftover.name}: freed {size_text(r.freed_bytes)}")
         if r.remaining is not None:
@@ -91,6 +93,8 @@ def require_confirmation(yes: bool, question: str, what: str) -> bool:
 
 
 def removed_lines(r) -> List[str]:
+    if r.already_gone:
+        return [f"{r.target.name} is already gone (another pyswitch removed it); nothing more to free"]
     lines = [f"removed {r.target.name}: freed {size_text(r.freed_bytes)}"]
     for note in r.cache:
         lines.append(f"  conda package cache {note.pkgs}: `pyswitch prune` would free "
@@ -196,7 +200,8 @@ def uninstall_command(specs, dry_run, yes, force):
         click.echo("dry run: nothing was removed")
         return
     names = ", ".join(t.name for t in plan.targets)
-    question = f"Remove {names}, freeing {human(plan.total_bytes)}?"
+    question = f"Remove {names}, freeing {human(plan.total_bytes)}?" if plan.targets else \
+        "Finish the interrupted removal?"
     if not require_confirmation(yes, question, "uninstall"):
         raise PyswitchError("nothing was removed")
     left_freed, ok = report_leftovers(ctx, plan.leftovers)
