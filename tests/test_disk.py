@@ -12,18 +12,8 @@ import pytest
 from conftest import du
 
 from pyswitch import disk
-from pyswitch.disk import (
-    LEFTOVER_PREFIX,
-    RefusedRemoval,
-    atomic_rewrite_lines,
-    conda_env_line_matches,
-    finish_leftover,
-    find_leftovers,
-    leftover_name,
-    remove_tree,
-    stale_package_cache_entries,
-    tree_size,
-)
+from pyswitch.conda_files import atomic_rewrite_lines, conda_env_line_matches, stale_package_cache_entries
+from pyswitch.disk import LEFTOVER_PREFIX, RefusedRemoval, finish_leftover, find_leftovers, leftover_name, remove_tree, tree_size
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

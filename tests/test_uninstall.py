@@ -24,7 +24,8 @@ from pyswitch import disk
 from pyswitch.errors import PyswitchError
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
-from pyswitch.uninstall import plan_uninstall, remove_target
+from pyswitch.removal import remove_target
+from pyswitch.uninstall import plan_uninstall
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -621,8 +622,8 @@ def test_versions_size_counts_a_sparse_file_by_its_allocated_blocks(roots):
 
 
 def test_versions_size_survives_a_prefix_that_vanished(roots):
-    from pyswitch.cli.version import _size
+    from pyswitch.disk import environment_bytes
     from pyswitch.environment import Environment
 
     gone = roots.versions / "3.6.15"
-    assert _size(Environment("3.6.15", "pyenv", gone, "3.6.15", gone / "bin")) is None
+    assert environment_bytes(Environment("3.6.15", "pyenv", gone, "3.6.15", gone / "bin")) is None

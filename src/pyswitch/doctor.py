@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Set, Tuple
 
-from pyswitch import envvars, legacy, records
+from pyswitch import envvars, legacy, recorded
 from pyswitch.backends import conda as conda_backend
 from pyswitch.backends.venv import project_venv
 from pyswitch.backends.system import is_pyenv_shims
@@ -168,7 +168,7 @@ def projects(ctx: Context) -> List[Project]:
         f = Path(sel.origin)
         out.append(Project(f.parent, f, sel.specs if not sel.empty else (), True))
         seen.add(_real(f))
-    for folder in records.read_paths(ctx.projects_file):
+    for folder in recorded.read_paths(ctx.projects_file):
         f = Path(folder) / VERSION_FILE
         if _real(f) in seen or not f.is_file():
             continue
@@ -218,7 +218,7 @@ def _base_gone(venv: Path) -> Optional[str]:
 def check_venvs(ctx: Context, inv: Inventory) -> List[Check]:
     found: List[Check] = []
     checked = 0
-    for real in records.read_paths(ctx.trust_file):
+    for real in recorded.read_paths(ctx.trust_file):
         venv = Path(real)
         if not (venv / "pyvenv.cfg").is_file():
             continue
@@ -308,7 +308,7 @@ def check_project_venvs(ctx: Context, inv: Inventory) -> List[Check]:
         if pv.status == "untrusted":
             found.append(Check("trust", ADVICE, f"{pv.path} is ignored until you trust it",
                                f"pyswitch trust {p.folder}"))
-        elif _real(pv.path) in records.read_paths(ctx.trust_file) and _base_gone(pv.path):
+        elif _real(pv.path) in recorded.read_paths(ctx.trust_file) and _base_gone(pv.path):
             continue  # reported by check_venvs
         else:
             found.append(Check("trust", ADVICE, f"{pv.path} is ignored: it was made from "

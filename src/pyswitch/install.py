@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from pyswitch import envvars
-from pyswitch.backends.system import shim_dirs
+
+from pyswitch import conda_tools, envvars, shims
+from pyswitch.backends.system import find_on_path
 from pyswitch.errors import PyswitchError
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
@@ -23,7 +24,6 @@ from pyswitch.selection import Selection, select
 from pyswitch.spec import check_token, latest, parse_spec, without_python_prefix
 
 ENV_FILES = ("environment.yml", "environment.yaml")
-CONDA_TOOLS = ("conda", "mamba", "micromamba")
 _PYTHON_ARG = re.compile(r"^\d+(\.\d+){0,2}$")
 
 PYENV_HELP = ("install pyenv (https://github.com/pyenv/pyenv#installation) or put python-build "
@@ -53,27 +53,15 @@ def _executable(path: Path) -> bool:
     return os.access(path, os.X_OK) and not path.is_dir()
 
 
-def on_path(ctx: Context, command: str) -> Optional[Path]:
-    """`command` on PATH, skipping shim folders (a shim is never the tool itself)."""
-    skip = set(shim_dirs(ctx))
-    for d in ctx.environ.get(envvars.PATH, "").split(os.pathsep):
-        if not d or os.path.realpath(d) in skip:
-            continue
-        p = Path(d) / command
-        if _executable(p):
-            return p
-    return None
-
-
 def find_python_build(ctx: Context) -> Tool:
     """python-build on PATH, in pyenv's plugins, else `pyenv install` (PATH, then PYENV_ROOT)."""
-    found = on_path(ctx, "python-build")
+    found = find_on_path(ctx, "python-build")
     if found:
         return Tool("python-build", (str(found),))
     plugin = ctx.pyenv_root / "plugins" / "python-build" / "bin" / "python-build"
     if _executable(plugin):
         return Tool("python-build", (str(plugin),))
-    pyenv = on_path(ctx, "pyenv")
+    pyenv = find_on_path(ctx, "pyenv")
     if pyenv is None and _executable(ctx.pyenv_root / "bin" / "pyenv"):
         pyenv = ctx.pyenv_root / "bin" / "pyenv"
     if pyenv is not None:
@@ -83,25 +71,12 @@ def find_python_build(ctx: Context) -> Tool:
 
 
 def find_conda(ctx: Context) -> Tool:
-    """conda, mamba or micromamba: CONDA_EXE, MAMBA_EXE, then each name on PATH, in that order."""
-    for var in (envvars.CONDA_EXE, envvars.MAMBA_EXE):
-        value = ctx.environ.get(var)
-        if value and _executable(Path(value)):
-            return Tool(_conda_kind(Path(value)), (value,))
-    for name in CONDA_TOOLS:
-        found = on_path(ctx, name)
-        if found:
-            return Tool(name, (str(found),))
-    raise PyswitchError(f"no conda, mamba or micromamba found (looked at CONDA_EXE, MAMBA_EXE and PATH): "
-                        f"{CONDA_HELP}")
-
-
-def _conda_kind(path: Path) -> str:
-    name = path.name
-    for kind in ("micromamba", "mamba", "conda"):
-        if name.startswith(kind):
-            return kind
-    return "conda"
+    """conda, mamba or micromamba, found as every command finds it (conda_tools)."""
+    found = conda_tools.find(ctx)
+    if found is None:
+        raise PyswitchError(f"no conda, mamba or micromamba found (looked at CONDA_EXE, MAMBA_EXE and PATH): "
+                            f"{CONDA_HELP}")
+    return Tool(found.kind, (str(found.path),))
 
 
 # --- running them ---------------------------------------------------------------------------
@@ -233,7 +208,7 @@ class Installer:
         if not (base / "conda-meta").is_dir():
             raise PyswitchError(f"'{token}' is a pyenv-virtualenv env: make it with: pyenv virtualenv "
                                 f"{parent} {name}")
-        for tool_name in CONDA_TOOLS:
+        for tool_name in conda_tools.TOOLS:
             exe = base / "bin" / tool_name
             if _executable(exe):
                 break
@@ -248,19 +223,9 @@ class Installer:
 
     def rehash(self) -> None:
         if self.installed:
-            rehash_after(self.ctx)
-
-
-def rehash_after(ctx: Context) -> None:
-    """Rebuild the shims after a change; the change stands even when this fails."""
-    try:
-        from pyswitch import shims
-    except ImportError:
-        return
-    try:
-        shims.rehash(ctx)
-    except OSError as e:
-        raise PyswitchError(f"done, but rebuilding the shims failed ({e}); run: pyswitch rehash") from None
+            problem = shims.rehash_after_change(self.ctx)
+            if problem:
+                raise PyswitchError(f"done, but {problem}")
 
 
 def env_file_beside(selection: Selection) -> Optional[Path]:

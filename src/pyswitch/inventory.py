@@ -1,15 +1,17 @@
 """All environments from every backend, and the lookup of one spec among them."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterable, List, Optional, Set
 
 from pyswitch.backends import conda, pyenv, system, venv
 from pyswitch.environment import Environment, Kind
+from pyswitch.files import is_within
 from pyswitch.paths import Context
 from pyswitch.pyversion import VersionProbe
 from pyswitch.spec import latest, parse_spec, release_tuple, shown, without_python_prefix
@@ -50,6 +52,28 @@ class Inventory:
     @cached_property
     def short_names(self):
         return pyenv.virtualenv_short_names(self.ctx)
+
+    def without(self, gone: Iterable[str]) -> "Inventory":
+        """The inventory as it will be once the environments at these real prefixes are gone;
+        a conda env that a removed one shadowed becomes the one its name resolves to."""
+        gone = list(gone)
+
+        def keep(e: Environment) -> bool:
+            return not any(is_within(os.path.realpath(e.prefix), g) for g in gone)
+
+        after = Inventory(self.ctx)
+        after.probe = self.probe
+        names: Set[str] = set()
+        conda_envs = []
+        for e in self.conda:
+            if keep(e):
+                conda_envs.append(dataclasses.replace(e, shadowed=e.name in names))
+                names.add(e.name)
+        # a cached_property is an instance attribute once computed: these are those values
+        after.__dict__.update(pyenv=[e for e in self.pyenv if keep(e)], conda=conda_envs,
+                              venvs=[e for e in self.venvs if keep(e)], others=[e for e in self.others if keep(e)],
+                              system=self.system, short_names=self.short_names)
+        return after
 
     def all(self) -> List[Environment]:
         envs = self.pyenv + self.conda + self.venvs + ([self.system] if self.system else [])

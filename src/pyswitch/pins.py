@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List, Sequence
 
-from pyswitch import records
+from pyswitch import recorded
 from pyswitch.errors import BrokenEnvironment, NotInstalled, PyswitchError
 from pyswitch.files import printable, short_path
 from pyswitch.health import problem
@@ -44,7 +44,7 @@ def write_pin(path: Path, tokens: Sequence[str]) -> None:
 
 def record_project(ctx: Context, project: Path) -> None:
     try:
-        records.add_path(ctx.projects_file, project)
+        recorded.add_path(ctx.projects_file, project)
     except PyswitchError:
         pass  # the pin works without the record; only uninstall's report would miss it
 

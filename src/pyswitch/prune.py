@@ -16,30 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Set, Tuple
 
-from pyswitch import disk
+from pyswitch import conda_tools, disk
 from pyswitch.backends import conda as conda_backend
 from pyswitch.environment import Environment
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
-from pyswitch.uninstall import (
-    CondaTool,
-    Leftover,
-    Target,
-    _version_files,
-    allowed_parents,
-    find_conda_tool,
-    find_leftover_entries,
-    inventory_without,
-    make_target,
-    project_venvs,
-    real,
-    refusal,
-    selected_environments,
-    venv_home,
-    within,
-)
-
-_ARCHIVES = (".conda", ".tar.bz2")
+from pyswitch.conda_files import ARCHIVE_SUFFIXES, CacheEntry, stale_package_cache_entries
+from pyswitch.conda_tools import CondaTool
+from pyswitch.files import is_within
+from pyswitch.safety import allowed_parents, refusal
+from pyswitch.uninstall import Leftover, Target, find_leftover_entries, make_target
+from pyswitch.usage import project_venvs, real, selected_environments, venv_home, version_files
 
 
 @dataclass(frozen=True)
@@ -48,7 +35,7 @@ class CacheOffer:
 
     root: Path
     pkgs: Path
-    entries: Tuple[disk.CacheEntry, ...]      # packages no env links to, largest first
+    entries: Tuple[CacheEntry, ...]      # packages no env links to, largest first
     in_use_archives: Tuple[Path, ...]         # archives `conda clean --tarballs` deletes as well
     in_use_archive_bytes: int
     command: Optional[Tuple[str, ...]]        # `conda clean ...`; None: the entries are deleted here
@@ -91,7 +78,7 @@ def used_prefixes(ctx: Context, inv: Inventory) -> Set[str]:
     """Real prefixes of every environment something uses (see the module doc)."""
     envs: List[Environment] = inv.pyenv + inv.conda
     used: Set[str] = set()
-    for _file, _source, specs in _version_files(ctx):
+    for _file, _source, specs in version_files(ctx):
         for spec in specs:
             env = inv.resolve(spec)
             if env is not None:
@@ -108,7 +95,7 @@ def used_prefixes(ctx: Context, inv: Inventory) -> Set[str]:
             if r in used:
                 continue
             # a used environment inside it, or a used venv (or project venv) made from it
-            if any(within(u, r) for u in used) or any(within(h, r) for h in homes):
+            if any(is_within(u, r) for u in used) or any(is_within(h, r) for h in homes):
                 used.add(r)
                 added = True
         if not added:
@@ -132,11 +119,11 @@ def plan_prune(ctx: Context, inv: Optional[Inventory] = None) -> PrunePlan:
         candidates.append(e)
     reals = [real(e.prefix) for e in candidates]
     # offered once: an unused env inside an unused version goes with the version
-    candidates = [e for e, r in zip(candidates, reals) if not any(o != r and within(r, o) for o in reals)]
+    candidates = [e for e, r in zip(candidates, reals) if not any(o != r and is_within(r, o) for o in reals)]
     reals = [real(e.prefix) for e in candidates]
-    after = inventory_without(inv, reals)
-    files = _version_files(ctx)
-    tool = find_conda_tool(ctx) if any(e.kind == "conda" for e in candidates) else None
+    after = inv.without(reals)
+    files = version_files(ctx)
+    tool = conda_tools.find(ctx) if any(e.kind == "conda" for e in candidates) else None
     targets = [make_target(ctx, inv, e, after, files, False, tool) for e in candidates]
     targets.sort(key=lambda t: (-t.size_bytes, t.name))
     caches = plan_caches(ctx, inv, excluding=reals)
@@ -147,17 +134,9 @@ def _archives(pkgs: Path) -> List[Path]:
     try:
         with os.scandir(pkgs) as it:
             return sorted(Path(e.path) for e in it
-                          if e.name.endswith(_ARCHIVES) and e.is_file(follow_symlinks=False))
+                          if e.name.endswith(ARCHIVE_SUFFIXES) and e.is_file(follow_symlinks=False))
     except OSError:
         return []
-
-
-def _honest_file_size(path: Path) -> int:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return 0
-    return disk.allocated(st) if st.st_nlink <= 1 else 0
 
 
 def clean_command(tool: Optional[CondaTool], root: Path) -> Optional[Tuple[str, ...]]:
@@ -173,8 +152,8 @@ def plan_caches(ctx: Context, inv: Inventory, excluding: Sequence[str] = ()) -> 
     Every known conda env (of any root) is checked for links, so a package an env of another
     installation links to is never offered.
     """
-    remaining = [e.prefix for e in inv.conda if not any(within(real(e.prefix), x) for x in excluding)]
-    tool = find_conda_tool(ctx)
+    remaining = [e.prefix for e in inv.conda if not any(is_within(real(e.prefix), x) for x in excluding)]
+    tool = conda_tools.find(ctx)
     offers = []
     seen: Set[str] = set()
     for root in conda_backend.conda_roots(ctx):
@@ -182,14 +161,14 @@ def plan_caches(ctx: Context, inv: Inventory, excluding: Sequence[str] = ()) -> 
         if not pkgs.is_dir() or real(pkgs) in seen:
             continue
         seen.add(real(pkgs))
-        stale = disk.stale_package_cache_entries(root, remaining)
+        stale = stale_package_cache_entries(root, remaining)
         command = clean_command(tool, root)
         extra: List[Path] = []
         if command is not None:  # --tarballs deletes the archives of packages in use too
             mine = {a for s in stale for a in s.archives}
             extra = [a for a in _archives(pkgs) if a not in mine]
         offer = CacheOffer(root, pkgs, tuple(stale), tuple(extra),
-                           sum(_honest_file_size(a) for a in extra), command)
+                           sum(disk.file_bytes(a) for a in extra), command)
         if offer.entries or offer.in_use_archives:
             offers.append(offer)
     return offers
@@ -219,7 +198,7 @@ def clean_cache(ctx: Context, offer: CacheOffer) -> CacheResult:
             if os.path.islink(archive) or os.path.dirname(real(archive)) != pkgs_real:
                 errors.append(f"refusing to delete {archive}: not a file directly in {offer.pkgs}")
                 continue
-            size = _honest_file_size(archive)
+            size = disk.file_bytes(archive)
             try:
                 os.unlink(archive)
                 freed += size

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Dict, Optional
 
-from pyswitch.files import read_regular
+from pyswitch.files import atomic_write, read_regular
 
 _CONDA_PY = re.compile(r"^python-(\d+\.\d+\.\d+)-[^-]+\.json$")
 _FULL = re.compile(r"^(\d+\.\d+\.\d+)")
@@ -105,9 +105,7 @@ class VersionProbe:
             return
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache_file.with_name(f"{self.cache_file.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self._data))
-            tmp.replace(self.cache_file)
+            atomic_write(self.cache_file, json.dumps(self._data))
             self._dirty = False
         except OSError:
             pass  # a cache we cannot write only costs time

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from pyswitch import envvars, records
+from pyswitch import cache_syntax, envvars, recorded
 from pyswitch.backends import conda as conda_backend
 from pyswitch.backends.system import shim_dirs
 from pyswitch.backends.venv import TRUSTED
@@ -44,7 +44,6 @@ from pyswitch.files import FileLock, atomic_write, read_regular
 from pyswitch.health import core_commands
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
-from pyswitch.quoting import fish_quote, sh_quote
 from pyswitch.selection import (VALUE_SOURCES, Resolution, Selection, default_selection, global_files,
                                 resolve, select_file, select_value)
 from pyswitch.version_file import VERSION_FILE, examine, walk_up
@@ -239,7 +238,7 @@ def sources_here(ctx: Context, extra_values: Iterable[Tuple[str, str]] = ()) -> 
                 break
     for path, source in global_files(ctx):
         here.add_file(str(path), source)
-    for project in records.read_paths(ctx.projects_file)[-MAX_FILES // 2:]:
+    for project in recorded.read_paths(ctx.projects_file)[-MAX_FILES // 2:]:
         here.add_file(f"{project.rstrip('/')}/{VERSION_FILE}", "local")
     return here
 
@@ -282,37 +281,8 @@ def watched_paths(ctx: Context, inv: Inventory) -> Tuple[List[str], List[str]]:
     return sorted(set(present)), sorted(set(absent))
 
 
-# --- rendering: the same data in sh and in fish -----------------------------------------------
-class _Syntax:
-    quote: Callable[[str], str]
-    suffix: str
-
-
-class _Sh(_Syntax):
-    quote = staticmethod(sh_quote)
-    suffix = "sh"
-
-    def assign(self, pairs: Sequence[Tuple[str, str]]) -> str:
-        return " ".join(f"{k}={sh_quote(v)}" for k, v in pairs)
-
-
-class _Fish(_Syntax):
-    quote = staticmethod(fish_quote)
-    suffix = "fish"
-
-    def assign(self, pairs: Sequence[Tuple[str, str]]) -> str:
-        return "; ".join(f"set -g {k} {fish_quote(v)}" for k, v in pairs)
-
-
-SYNTAX = {"sh": _Sh(), "fish": _Fish()}
-
-_TESTS_SH = {"older": '[ "$_PYSWITCH_C_FILE" -nt {p} ]', "link": "[ -h {p} ]", "notlink": "[ ! -h {p} ]",
-             "regular": "[ -f {p} ]"}
-_TESTS_FISH = {"older": "test $_PYSWITCH_C_FILE -nt {p}", "link": "test -L {p}", "notlink": "not test -L {p}",
-               "regular": "test -f {p}"}
-
-
-def _answer_fields(a: Answer) -> List[Tuple[str, str]]:
+# --- what the files say -----------------------------------------------------------------------
+def answer_fields(a: Answer) -> List[Tuple[str, str]]:
     act = a.activation
     return [
         ("_PYSWITCH_SKIP", "1" if a.skip else ""),
@@ -330,106 +300,25 @@ def _answer_fields(a: Answer) -> List[Tuple[str, str]]:
     ]
 
 
-def _env_fields(r: Routed) -> List[Tuple[str, str]]:
+def env_fields(r: Routed) -> List[Tuple[str, str]]:
     cmds = f" {' '.join(r.commands)} " if r.commands is not None else ""
     return [("_PYSWITCH_KIND", r.kind), ("_PYSWITCH_BIN", r.bin), ("_PYSWITCH_PREPEND", r.prepend),
             ("_PYSWITCH_CMDS", cmds)]
 
 
-def render_answer_sh(a: Answer, gen: str) -> str:
-    q = sh_quote
-    tests = [f'[ "$_PYSWITCH_C_GEN" = {q(gen)} ]'] + [_TESTS_SH[t].format(p=q(p)) for t, p in a.checks]
-    out = [f"# pyswitch answer, generation {gen}; generated, do not edit",
-           "_pyswitch_memo() {",
-           f"  {' && '.join(tests)} || return 1",
-           f"  {SYNTAX['sh'].assign(_answer_fields(a))}",
-           "}",
-           "_pyswitch_env() {",
-           "  case $1 in"]
-    for i, r in enumerate(a.envs, 1):
-        out.append(f"    {i}) {SYNTAX['sh'].assign(_env_fields(r))} ;;")
-    out += ["  esac", "}", ""]
-    return "\n".join(out)
+def render_answer(shell: str, a: Answer, gen: str) -> str:
+    return cache_syntax.answer(cache_syntax.SYNTAXES[shell], gen, a.checks, answer_fields(a),
+                               [env_fields(r) for r in a.envs])
 
 
-def render_answer_fish(a: Answer, gen: str) -> str:
-    q = fish_quote
-    tests = [f"test \"$_PYSWITCH_C_GEN\" = {q(gen)}"] + [_TESTS_FISH[t].format(p=q(p)) for t, p in a.checks]
-    out = [f"# pyswitch answer, generation {gen}; generated, do not edit",
-           "function _pyswitch_memo",
-           f"    {'; and '.join(tests)}; or return 1"]
-    out += [f"    set -g {k} {q(v)}" for k, v in _answer_fields(a)]
-    out += ["end", "function _pyswitch_env --argument-names n", "    switch $n"]
-    for i, r in enumerate(a.envs, 1):
-        out.append(f"        case {i}")
-        out += [f"            set -g {k} {q(v)}" for k, v in _env_fields(r)]
-    out += ["    end", "end", ""]
-    return "\n".join(out)
-
-
-def render_main_sh(ctx: Context, gen: str, present, absent, skip: Sequence[str],
-                   values: Sequence[Tuple[str, str, str]]) -> str:
-    q = sh_quote
-    out = [f"# pyswitch resolution cache {gen}; generated, do not edit",
-           f"_PYSWITCH_C_GEN={q(gen)}",
-           f"_PYSWITCH_C_FILE={q(str(cache_file(ctx, 'sh')))}",
-           f"_PYSWITCH_C_SEL={q(str(answers_dir(ctx)))}",
-           f"_PYSWITCH_C_VENV_DIR={q(ctx.venv_dir)}",
-           f"_PYSWITCH_C_AUTO={'1' if ctx.config.auto_activate else '0'}",
-           f"_PYSWITCH_C_GLOBAL={q(str(ctx.global_file))}",
-           f"_PYSWITCH_C_PYENV_GLOBAL={q(str(ctx.pyenv_global_file))}",
-           "_pyswitch_stale() {"]
-    for var in WATCHED_VARS:
-        value = ctx.environ.get(var)
-        test = f'[ "${{{var}+x}}" = x ]' if value is not None else f'[ -z "${{{var}+x}}" ]'
-        if value is not None:
-            test += f' && [ "${var}" = {q(value)} ]'
-        out.append(f"  {{ {test}; }} || return 0")
-    # "cache not newer than P" is also true when P was deleted: one stat covers both changes
-    for p in present:
-        out.append(f'  [ "$_PYSWITCH_C_FILE" -nt {q(p)} ] || return 0')
-    for p in absent:
-        out.append(f"  [ -e {q(p)} ] && return 0")
-    out += ["  return 1", "}", "# is $1 a shims folder (ours or another tool's)? compared by identity, as -ef does",
-            "_pyswitch_skip() {"]
-    out.append("  " + " || ".join(f'[ "$1" -ef {q(s)} ]' for s in skip) if skip else "  return 1")
-    out += ["}", "# a variable's value -> the key of its answer ('' where a blank value counts as unset)",
-            "_pyswitch_value() {", "  case $1=$2 in"]
-    for name, value, key in values:
-        out.append(f"    {q(name + '=' + value)}) _pyswitch_key={q(key)} ;;")
-    out += ["    *) return 1 ;;", "  esac", "}", ""]
-    return "\n".join(out)
-
-
-def render_main_fish(ctx: Context, gen: str, present, absent, skip: Sequence[str],
-                     values: Sequence[Tuple[str, str, str]]) -> str:
-    q = fish_quote
-    out = [f"# pyswitch resolution cache {gen}; generated, do not edit",
-           f"set -g _PYSWITCH_C_GEN {q(gen)}",
-           f"set -g _PYSWITCH_C_FILE {q(str(cache_file(ctx, 'fish')))}",
-           f"set -g _PYSWITCH_C_SEL {q(str(answers_dir(ctx)))}",
-           f"set -g _PYSWITCH_C_VENV_DIR {q(ctx.venv_dir)}",
-           f"set -g _PYSWITCH_C_AUTO {'1' if ctx.config.auto_activate else '0'}",
-           f"set -g _PYSWITCH_C_GLOBAL {q(str(ctx.global_file))}",
-           f"set -g _PYSWITCH_C_PYENV_GLOBAL {q(str(ctx.pyenv_global_file))}",
-           "function _pyswitch_stale"]
-    for var in WATCHED_VARS:
-        value = ctx.environ.get(var)
-        if value is None:
-            out.append(f"    set -q {var}; and return 0")
-        else:
-            out.append(f"    set -q {var}; or return 0")
-            out.append(f'    test "${var}" = {q(value)}; or return 0')
-    for p in present:
-        out.append(f"    test $_PYSWITCH_C_FILE -nt {q(p)}; or return 0")
-    for p in absent:
-        out.append(f"    test -e {q(p)}; and return 0")
-    out += ["    return 1", "end"]
-    # values: two lists looked up with `contains -i` (exact strings; `switch` would glob)
-    out.append("set -g _PYSWITCH_C_VALUES " + " ".join(q(f"{n}={v}") for n, v, _ in values))
-    out.append("set -g _PYSWITCH_C_VALUE_KEYS " + " ".join(q(k if k else "-") for _, _, k in values))
-    out.append("")
-    return "\n".join(out)
+def render_main(shell: str, ctx: Context, gen: str, present: Sequence[str], absent: Sequence[str],
+                skip: Sequence[str], values: Sequence[Tuple[str, str, str]]) -> str:
+    settings = [("_PYSWITCH_C_GEN", gen), ("_PYSWITCH_C_FILE", str(cache_file(ctx, shell))),
+                ("_PYSWITCH_C_SEL", str(answers_dir(ctx))), ("_PYSWITCH_C_VENV_DIR", ctx.venv_dir),
+                ("_PYSWITCH_C_AUTO", "1" if ctx.config.auto_activate else "0"),
+                ("_PYSWITCH_C_GLOBAL", str(ctx.global_file)), ("_PYSWITCH_C_PYENV_GLOBAL", str(ctx.pyenv_global_file))]
+    watched = [(var, ctx.environ.get(var)) for var in WATCHED_VARS]
+    return cache_syntax.main(cache_syntax.SYNTAXES[shell], gen, settings, watched, present, absent, skip, values)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -482,14 +371,13 @@ def write_cache(ctx: Context, inv: Optional[Inventory] = None,
                 target = answers_dir(ctx) / f"{a.key}.{shell}"
                 try:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    text = render_answer_sh(a, gen) if shell == "sh" else render_answer_fish(a, gen)
-                    atomic_write(target, text, mtime_ns=started)
+                    atomic_write(target, render_answer(shell, a, gen), mtime_ns=started)
                     written.add(str(target))
                 except OSError:
                     continue  # a path too long to mirror: that source is answered by the engine
-        atomic_write(cache_file(ctx, "sh"), render_main_sh(ctx, gen, present, absent, skip, values), mtime_ns=started)
-        atomic_write(cache_file(ctx, "fish"), render_main_fish(ctx, gen, present, absent, skip, values),
-                     mtime_ns=started)
+        for shell in SHELL_KINDS:
+            atomic_write(cache_file(ctx, shell), render_main(shell, ctx, gen, present, absent, skip, values),
+                         mtime_ns=started)
         atomic_write(seen_file(ctx), json.dumps({"files": kept.files, "values": kept.values}))
         _drop_unwritten(answers_dir(ctx), written)
     inv.probe.save()

@@ -94,3 +94,13 @@ def _same(path: Path, body: str) -> bool:
         return path.read_text() == body
     except (OSError, UnicodeDecodeError):
         return False
+
+
+def rehash_after_change(ctx: Context) -> Optional[str]:
+    """After install, uninstall, prune or `local --venv`: rebuild the shims so new commands
+    appear and removed ones go. The change stands when this fails; the line says what to do."""
+    try:
+        rehash(ctx)
+    except OSError as e:
+        return f"rebuilding the shims failed ({e.strerror or e}); run: pyswitch rehash"
+    return None

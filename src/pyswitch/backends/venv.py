@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional
 
-from pyswitch import records
+from pyswitch import recorded
 from pyswitch.environment import Environment, Kind
 from pyswitch.paths import Context
 from pyswitch.pyversion import VersionProbe, from_pyvenv_cfg, read_pyvenv_cfg
@@ -44,7 +44,7 @@ def venv_environment(path: Path) -> Environment:
 def is_trusted(ctx: Context, venv: Path) -> bool:
     """Trust names a venv by its real path (SPEC section 3)."""
     try:
-        return os.path.realpath(venv) in records.read_paths(ctx.trust_file)
+        return os.path.realpath(venv) in recorded.read_paths(ctx.trust_file)
     except (OSError, ValueError):
         return False
 
@@ -79,7 +79,7 @@ def project_venv(ctx: Context, project_dir: Path, interpreter: Environment) -> O
 def discover(ctx: Context, probe: VersionProbe) -> List[Environment]:
     """Trusted project venvs that still exist: they are environments too (for versions, prune)."""
     out = []
-    for real in records.read_paths(ctx.trust_file):
+    for real in recorded.read_paths(ctx.trust_file):
         p = Path(real)
         try:
             if (p / "pyvenv.cfg").is_file():

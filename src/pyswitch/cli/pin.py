@@ -61,28 +61,28 @@ def local_command(specs, unset, force, make_venv):
     resolve_cache.refresh(ctx)
     _warn_eol(inv, specs)
     if plan is not None:
-        from pyswitch import project_venv
-        project_venv.make_venv(ctx, plan, click.echo)
+        from pyswitch import venv_create
+        venv_create.make_venv(ctx, plan, click.echo)
 
 
 def _plan_venv(ctx, inv, token, force):
-    from pyswitch import project_venv
+    from pyswitch import venv_create
     primary = inv.resolve(token)
     if primary is None:
         raise PyswitchError(f"cannot make a venv: '{token}' is not installed; nothing was written; "
                             f"try: pyswitch install {token}")
-    return project_venv.plan_venv(ctx, ctx.cwd, primary, force)
+    return venv_create.plan_venv(ctx, ctx.cwd, primary, force)
 
 
 def _venv_for_existing_pin(ctx, path, force):
-    from pyswitch import project_venv
+    from pyswitch import venv_create
     res = read_version_file(path)
     warn(res.warnings)
     if not res.specs:
         raise PyswitchError(f"--venv needs a SPEC, or a {VERSION_FILE} in this folder: pyswitch local 3.12 --venv")
     plan = _plan_venv(ctx, Inventory(ctx), res.specs[0], force)
     pins.record_project(ctx, ctx.cwd)
-    project_venv.make_venv(ctx, plan, click.echo)
+    venv_create.make_venv(ctx, plan, click.echo)
 
 
 def _warn_eol(inv, specs):

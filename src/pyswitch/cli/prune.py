@@ -7,15 +7,8 @@ from typing import List
 import click
 
 from pyswitch.cli.common import context, warn
-from pyswitch.cli.uninstall import (
-    check_can_ask,
-    human,
-    leftover_lines,
-    rehash_after,
-    remove_all,
-    report_leftovers,
-    size_text,
-)
+from pyswitch.cli.removal_text import check_can_ask, leftover_lines, show_leftover, show_refused, show_removed
+from pyswitch.units import human_bytes, size_text
 
 _SHOWN_ENTRIES = 50
 
@@ -68,6 +61,7 @@ def prune_command(dry_run, yes):
       pyswitch prune               # asks for each one (default no)
       pyswitch prune --yes         # removes everything offered
     """
+    from pyswitch import removal, shims
     from pyswitch.inventory import Inventory
     from pyswitch.prune import clean_cache, plan_caches, plan_prune
 
@@ -92,25 +86,26 @@ def prune_command(dry_run, yes):
         click.echo("Nothing to prune.")
         return
     check_can_ask(yes, "prune")
-    freed, ok = report_leftovers(ctx, plan.leftovers)
+    finished = removal.finish_all(ctx, plan.leftovers, show_leftover)
     chosen = [t for t in plan.targets
-              if yes or click.confirm(f"Remove {t.name} ({human(t.size_bytes)})?", default=False)]
-    env_freed, env_ok, removed_any = remove_all(ctx, chosen, with_cache_notes=False)  # offered below
-    freed += env_freed
+              if yes or click.confirm(f"Remove {t.name} ({human_bytes(t.size_bytes)})?", default=False)]
+    done = removal.remove_all(ctx, chosen, show_removed, show_refused, with_cache_notes=False)  # offered below
+    freed = finished.freed_bytes + done.freed_bytes
+    ok = finished.ok and done.ok
     offers = plan_caches(ctx, Inventory(ctx))  # afresh: removed envs may have freed more
     for offer in offers:
         for line in cache_lines(offer):
             click.echo(line)
-        if not (yes or click.confirm(f"Clean {offer.pkgs} ({human(offer.size_bytes)})?", default=False)):
+        if not (yes or click.confirm(f"Clean {offer.pkgs} ({human_bytes(offer.size_bytes)})?", default=False)):
             continue
         res = clean_cache(ctx, offer)
         freed += res.freed_bytes
         click.echo(f"cleaned {offer.pkgs}: freed {size_text(res.freed_bytes)}")
         if res.errors:
-            env_ok = False
+            ok = False
             warn(res.errors)
-    if removed_any:
-        rehash_after(ctx)
+    if done.removed_any:
+        warn([p for p in [shims.rehash_after_change(ctx)] if p])
     click.echo(f"freed {size_text(freed)} in total")
-    if not (ok and env_ok):
+    if not ok:
         sys.exit(1)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from pyswitch import records, resolve_cache
+from pyswitch import recorded, resolve_cache
 from pyswitch.cli.common import context
 from pyswitch.errors import PyswitchError
 
@@ -28,7 +28,7 @@ def trust_command(directory, revoke):
     project = (ctx.cwd / directory) if directory else ctx.cwd
     venv = project / ctx.venv_dir
     if revoke:
-        if not records.remove_path(ctx.trust_file, venv):
+        if not recorded.remove_path(ctx.trust_file, venv):
             raise PyswitchError(f"{venv} is not trusted")
         resolve_cache.refresh(ctx)
         click.echo(f"no longer trusted: {venv}")
@@ -37,6 +37,6 @@ def trust_command(directory, revoke):
         raise PyswitchError(f"{project} is not a folder: name the project folder that holds {ctx.venv_dir}")
     if not (venv / "pyvenv.cfg").is_file():
         raise PyswitchError(f"no venv in {project} (looked for {venv}/pyvenv.cfg)")
-    records.add_path(ctx.trust_file, venv)
+    recorded.add_path(ctx.trust_file, venv)
     resolve_cache.refresh(ctx)
     click.echo(f"trusted: {venv}")

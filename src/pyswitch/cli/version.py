@@ -8,6 +8,7 @@ import click
 from pyswitch.cli.common import context, warn
 from pyswitch.inventory import Inventory
 from pyswitch.errors import BrokenEnvironment, PyswitchError
+from pyswitch.units import human_bytes
 from pyswitch.selection import resolve, resolve_here
 
 
@@ -66,6 +67,7 @@ def versions_command(as_json, bare, size):
       pyswitch versions --json
       pyswitch versions --bare
     """
+    from pyswitch import disk
     from pyswitch.legacy import is_eol
 
     ctx = context()
@@ -77,7 +79,7 @@ def versions_command(as_json, bare, size):
         selected = None
     sizes = {}
     if size:
-        sizes = {e.prefix: _size(e) for e in envs}
+        sizes = {e.prefix: disk.environment_bytes(e) for e in envs}
     if bare:
         for e in envs:
             click.echo(e.name)
@@ -99,28 +101,7 @@ def versions_command(as_json, bare, size):
         mark = "*" if e == selected else " "
         cols = [f"{mark} {e.name:<{width}}", f"{e.kind:<10}", f"{e.python_version or '?':<8}"]
         if size:
-            cols.append(f"{_human(sizes[e.prefix]):>9}")
+            cols.append(f"{human_bytes(sizes[e.prefix]):>9}")
         cols.append(str(e.prefix) + ("  (shadowed)" if e.shadowed else "")
                     + ("  (end of life)" if is_eol(e.python_version) else ""))
         click.echo("  ".join(cols))
-
-
-def _size(env):
-    """What removing it would free (SPEC section 7); None for system or a prefix that vanished."""
-    from pyswitch import disk
-
-    if env.kind == "system":
-        return None
-    try:
-        return disk.tree_size(env.prefix)
-    except OSError:
-        return None
-
-
-def _human(n):
-    if n is None:
-        return "-"
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024

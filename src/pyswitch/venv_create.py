@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
-from pyswitch import envvars, records
+from pyswitch import envvars, recorded
 from pyswitch.backends.venv import is_trusted, made_from
 from pyswitch.environment import Environment
 from pyswitch.errors import PyswitchError
@@ -110,9 +110,11 @@ def make_venv(ctx: Context, plan: VenvPlan, say: Say) -> Path:
 
 
 def _trust_and_rehash(ctx: Context, path: Path) -> None:
-    records.add_path(ctx.trust_file, path)
-    from pyswitch.install import rehash_after
-    rehash_after(ctx)
+    recorded.add_path(ctx.trust_file, path)
+    from pyswitch.shims import rehash_after_change
+    problem = rehash_after_change(ctx)
+    if problem:
+        raise PyswitchError(f"{path} is ready, but {problem}")
 
 
 def _child_env(ctx: Context) -> dict:
@@ -154,8 +156,8 @@ def virtualenv_command(ctx: Context, python: Path) -> List[str]:
         has_module = False
     if has_module:
         return [str(python), "-m", "virtualenv"]
-    from pyswitch.install import on_path  # the same PATH walk, skipping shims
-    found = on_path(ctx, "virtualenv")
+    from pyswitch.backends.system import find_on_path  # the same PATH walk, skipping shims
+    found = find_on_path(ctx, "virtualenv")
     if found is not None:
         return [str(found), "-p", str(python)]
     raise PyswitchError("Python 2 has no venv module and no virtualenv was found: "
