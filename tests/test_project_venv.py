@@ -6,6 +6,7 @@ the test's own folder, and the tests check that nothing was written into the rea
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,14 +23,6 @@ def snapshot(prefix: Path):
     for site in real.glob("lib/python*/site-packages"):
         out[str(site)] = sorted(os.listdir(site))
     return out
-
-
-def shims_ready():
-    try:
-        import pyswitch.shims  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @pytest.mark.parametrize("version", ["3.8.18", "3.12.1"])
@@ -54,14 +47,12 @@ def test_local_venv_makes_a_trusted_venv_that_python_runs_through(roots, pyswitc
     assert version_out.returncode == 0, version_out.stderr
     assert f'"prefix": "{venv}"' in version_out.stdout
 
-    if shims_ready():
-        shim = roots.root / "shims" / "python"
-        assert shim.exists(), "local --venv rehashes"
-        env = dict(roots.env)
-        via_shim = __import__("subprocess").run([str(shim), "-c", PROBE], cwd=str(roots.project), env=env,
-                                                capture_output=True, text=True, timeout=60)
-        assert via_shim.returncode == 0, via_shim.stderr
-        assert via_shim.stdout.splitlines() == [version, str(venv)]
+    shim = roots.root / "shims" / "python"
+    assert shim.exists(), "local --venv rehashes"
+    via_shim = subprocess.run([str(shim), "-c", PROBE], cwd=str(roots.project), env=dict(roots.env),
+                              capture_output=True, text=True, timeout=60)
+    assert via_shim.returncode == 0, via_shim.stderr
+    assert via_shim.stdout.splitlines() == [version, str(venv)]
     assert snapshot(real) == before, "nothing may be written into the real interpreter"
 
 

@@ -79,12 +79,13 @@ def _plan(ctx: Context, path: Path, interpreter: Environment, python: Path, forc
     return VenvPlan(path, interpreter, python, "recreate")
 
 
-def make_venv(ctx: Context, plan: VenvPlan, say: Say) -> Path:
-    """Carry out a plan: build the venv, trust it, rehash."""
+def make_venv(ctx: Context, plan: VenvPlan, say: Say, warn: Say) -> Path:
+    """Carry out a plan: build the venv, trust it, rehash; say only what happened."""
     path = plan.path
     if plan.action == "keep":
-        say(f"{path} was already made from {plan.interpreter.name}; kept")
-        _trust_and_rehash(ctx, path)
+        _trust(ctx, path, f"{path} was already made from {plan.interpreter.name}; kept")
+        say(f"{path} was already made from {plan.interpreter.name}; kept and trusted")
+        _rehash(ctx, path, warn)
         return path
     old: Optional[Path] = None
     if plan.action == "recreate" and os.path.lexists(path):
@@ -101,20 +102,29 @@ def make_venv(ctx: Context, plan: VenvPlan, say: Say) -> Path:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     verb = "recreated" if old is not None else "created"
-    say(f"{verb} {path} from {plan.interpreter.name} ({plan.python}) and trusted it")
+    made = f"{verb} {path} from {plan.interpreter.name} ({plan.python})"
+    _trust(ctx, path, made)
+    say(f"{made} and trusted it")
     if not made_from(path, plan.interpreter):
-        say(f"note: {path}/pyvenv.cfg does not name {plan.interpreter.bin_dir} as its home, "
-            "so pyswitch will not use it as the project venv")
-    _trust_and_rehash(ctx, path)
+        warn(f"{path}/pyvenv.cfg does not name {plan.interpreter.bin_dir} as its home, "
+             "so pyswitch will not use it as the project venv")
+    _rehash(ctx, path, warn)
     return path
 
 
-def _trust_and_rehash(ctx: Context, path: Path) -> None:
-    recorded.add_path(ctx.trust_file, path)
+def _trust(ctx: Context, path: Path, done: str) -> None:
+    try:
+        recorded.add_path(ctx.trust_file, path)
+    except PyswitchError as e:
+        raise PyswitchError(f"{done}, but could not trust it ({e}), so it is not used yet; once the "
+                            f"root is writable: pyswitch trust {path.parent}") from None
+
+
+def _rehash(ctx: Context, path: Path, warn: Say) -> None:
     from pyswitch.shims import rehash_after_change
     problem = rehash_after_change(ctx)
     if problem:
-        raise PyswitchError(f"{path} is ready, but {problem}")
+        warn(f"{path} is ready, but {problem}")
 
 
 def _child_env(ctx: Context) -> dict:

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import click
 
-from pyswitch import pins, resolve_cache
+from pyswitch import pins
 from pyswitch.cli.common import context, warn
 from pyswitch.cli.complete import complete_specs
 from pyswitch.errors import PyswitchError
-from pyswitch.inventory import Inventory
 from pyswitch.paths import VERSION_FILE
 from pyswitch.version_file import find_version_file, read_version_file
 
@@ -44,7 +43,7 @@ def local_command(specs, unset, force, make_venv):
             raise PyswitchError(f"no {VERSION_FILE} in {ctx.cwd}")
         return
     if make_venv and not specs:
-        _venv_for_existing_pin(ctx, path, force)
+        pins.venv_for_existing_pin(ctx, force, click.echo, lambda m: warn([m]))
         return
     if not specs:
         found = find_version_file(ctx.cwd)
@@ -53,44 +52,7 @@ def local_command(specs, unset, force, make_venv):
         res = read_version_file(found)
         _show(found, res.specs, res.warnings)
         return
-    inv = Inventory(ctx)
-    pins.check_specs(inv, specs, force)
-    plan = _plan_venv(ctx, inv, specs[0], force) if make_venv else None  # refuse before writing
-    pins.write_pin(path, specs)
-    pins.record_project(ctx, ctx.cwd)
-    resolve_cache.refresh(ctx)
-    _warn_eol(inv, specs)
-    if plan is not None:
-        from pyswitch import venv_create
-        venv_create.make_venv(ctx, plan, click.echo)
-
-
-def _plan_venv(ctx, inv, token, force):
-    from pyswitch import venv_create
-    primary = inv.resolve(token)
-    if primary is None:
-        raise PyswitchError(f"cannot make a venv: '{token}' is not installed; nothing was written; "
-                            f"try: pyswitch install {token}")
-    return venv_create.plan_venv(ctx, ctx.cwd, primary, force)
-
-
-def _venv_for_existing_pin(ctx, path, force):
-    from pyswitch import venv_create
-    res = read_version_file(path)
-    warn(res.warnings)
-    if not res.specs:
-        raise PyswitchError(f"--venv needs a SPEC, or a {VERSION_FILE} in this folder: pyswitch local 3.12 --venv")
-    plan = _plan_venv(ctx, Inventory(ctx), res.specs[0], force)
-    pins.record_project(ctx, ctx.cwd)
-    venv_create.make_venv(ctx, plan, click.echo)
-
-
-def _warn_eol(inv, specs):
-    """Once, on stderr: legacy projects need the pin, but should know what they are running."""
-    from pyswitch import legacy
-    line = legacy.eol_warning((t, legacy.pinned_version(t, inv.resolve(t))) for t in specs)
-    if line:
-        warn([line])
+    pins.pin_local(ctx, specs, force, make_venv, click.echo, lambda m: warn([m]))
 
 
 @click.command("global")
@@ -120,7 +82,4 @@ def global_command(specs, unset, force):
                 return
         click.echo("system\t(default: no global version file)")
         return
-    inv = Inventory(ctx)
-    pins.check_specs(inv, specs, force)
-    pins.write_pin(ctx.global_file, specs)
-    resolve_cache.refresh(ctx)
+    pins.pin_global(ctx, specs, force)
