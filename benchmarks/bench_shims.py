@@ -116,6 +116,46 @@ def main() -> None:
                 row += f" {'-':>9} {'-':>6}"
             print(row)
         print("SPEC bar: pyswitch ratio <= 1.15 in every case")
+        pip_cost(tmp, env, projects["exact"], direct["exact"].parent / "pip")
+
+
+PIP_RUNS = int(os.environ.get("BENCH_PIP_RUNS", "10"))
+# a pip whose every run adds a command to its env's bin/, as `pip install black` does
+ADDING_PIP = """#!/bin/sh
+bin=$(dirname "$0"); n=$(ls "$bin" | wc -l)
+printf '#!/bin/sh\\n' > "$bin/tool$n"; chmod +x "$bin/tool$n"
+"""
+
+
+def pip_cost(tmp: Path, env, deep: Path, real_pip: Path) -> None:
+    """What a pip run through the shim costs over the same pip run directly: the wait, and the
+    rehash when pip added a command (SPEC 4: shims never go stale)."""
+    pyswitch = str(Path(sys.executable).parent / "pyswitch")
+    fake = tmp / "pyenv" / "versions" / "9.9.9"
+    (fake / "bin").mkdir(parents=True)
+    (fake / "bin" / "python").symlink_to(REAL_PYENV / "versions" / VERSION / "bin" / "python3.8")
+    (fake / "bin" / "pip").write_text(ADDING_PIP)
+    (fake / "bin" / "pip").chmod(0o755)
+    adding = tmp / "proj-adding" / "sub"
+    adding.mkdir(parents=True)
+    (adding.parent / ".python-version").write_text("9.9.9\n")
+    subprocess.run([pyswitch, "rehash"], cwd=str(adding), env=env, check=True, capture_output=True)
+    shim = str(tmp / "root" / "shims" / "pip")
+    variants = {("pip --version", "direct"): ([str(real_pip), "--version"], deep),
+                ("pip --version", "shim"): ([shim, "--version"], deep),
+                ("pip adding a command", "direct"): ([str(fake / "bin" / "pip")], adding),
+                ("pip adding a command", "shim"): ([shim], adding)}
+    times = {k: [] for k in variants}
+    for _ in range(PIP_RUNS):
+        for key, (argv, cwd) in variants.items():
+            times[key].append(timed(argv, cwd, env))
+    print(f"\npip through the shim: median of {PIP_RUNS} interleaved runs")
+    print(f"{'case':<22} {'direct ms':>10} {'shim ms':>9} {'extra ms':>9}")
+    for case in ("pip --version", "pip adding a command"):
+        d = statistics.median(times[(case, "direct")])
+        sh = statistics.median(times[(case, "shim")])
+        print(f"{case:<22} {d:>10.1f} {sh:>9.1f} {sh - d:>9.1f}")
+    print("(the first waits for pip; the second also rehashes, since pip added a command)")
 
 
 if __name__ == "__main__":

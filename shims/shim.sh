@@ -119,6 +119,10 @@ if _pyswitch_fast; then
   [ -n "$_pyswitch_warn" ] && printf '%s' "$_pyswitch_warn" >&2
   # the environment's bin first for anything the command starts, as `pyenv exec` does
   [ -n "$_pyswitch_prepend" ] && PATH=$_pyswitch_prepend:$PATH && export PATH
+  case $_pyswitch_cmd in pip|pip[0-9]*|conda|mamba|micromamba)
+    # they add commands: wait for them, then rehash where they did (SPEC 4, shims never go stale)
+    exec @PYTHON@ -I -m pyswitch.shim_wait "$_PYSWITCH_C_STAMP" "$_pyswitch_target" "$@" ;;
+  esac
   exec "$_pyswitch_target" "$@"
 fi
 exec @PYTHON@ -I -m pyswitch.shim_fallback "$_pyswitch_cmd" "$@"

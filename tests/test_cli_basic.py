@@ -591,7 +591,8 @@ def test_venv_made_from_another_interpreter_is_ignored(py38, run):
     py38.pin(py38.project, "3.8\n")
     other_bin = py38.versions / "3.9.1" / "bin"
     venv = make_venv(py38.project, other_bin, other_bin / "python", "3.9.1")
-    assert run("trust").returncode == 0  # even trusted, it is not used
+    t = run("trust")  # trusted, but still not used: it says so, with the fix
+    assert t.returncode == 1 and "it is not used: it was made from" in t.stderr
     r = run("version", "--json")
     assert json.loads(r.stdout)["kind"] == "pyenv"
     assert r.stderr == (f"pyswitch: project venv {venv} is ignored: it was made from {other_bin}, not 3.8.18; "

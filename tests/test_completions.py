@@ -100,3 +100,52 @@ def test_fish_loads_the_completion_with_init(installed):
     assert done.stderr == ""
     lines = [line.split("\t")[0] for line in done.stdout.splitlines()]
     assert {"conda:ml", "3.8.18", "version", "versions"} <= set(lines)
+
+
+@pytest.mark.shell
+def test_bash_completes_a_conda_name_after_the_colon_with_tab(installed):
+    """`pyswitch local conda:m<TAB>` in a real interactive bash, where `:` is a word break."""
+    need_shell("bash")
+    import pexpect
+
+    child = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=dict(installed.env, PS1="$ ", TERM="dumb"),
+                          cwd=str(installed.project), encoding="utf-8", timeout=30, dimensions=(40, 200))
+    try:
+        child.sendline('eval "$(pyswitch init bash)"; echo READY')
+        child.expect("READY")
+        child.sendline("")
+        child.expect(r"\$ ")
+        child.send("pyswitch local conda:m")
+        child.send("\t")
+        child.send("\x01echo [\x05]")  # Ctrl-A, then Ctrl-E: show the line as TAB left it
+        child.sendline("")
+        child.expect(r"\[pyswitch local conda:(\S*) *\]")
+        assert child.match.group(1) == "ml"
+    finally:
+        child.close(force=True)
+
+
+def test_completion_of_a_spec_answers_without_the_cli_and_as_the_cli_would(installed, pyswitch):
+    assert pyswitch("rehash").returncode == 0
+    for shell, words, cword in (("bash", "pyswitch uninstall ", "1"), ("zsh", "pyswitch local 3.", "2"),
+                                ("fish", "pyswitch local 3.", "3.")):
+        env = dict(installed.env, COMP_WORDS=words, COMP_CWORD=cword, _PYSWITCH_COMPLETE=f"{shell}_complete")
+        if shell == "bash":
+            env["COMP_CWORD"] = "2"
+        fast = subprocess.run([str(BIN / "pyswitch")], env=env, capture_output=True, text=True, timeout=60)
+        # the same through click itself (the fast path skipped by a stale cache: a new version folder)
+        slow_env = dict(env)
+        (installed.versions / "3.99.0").mkdir(exist_ok=True)
+        slow = subprocess.run([str(BIN / "pyswitch")], env=slow_env, capture_output=True, text=True, timeout=60)
+        (installed.versions / "3.99.0").rmdir()
+        assert pyswitch("rehash").returncode == 0
+        assert fast.returncode == slow.returncode == 0
+        assert _names(shell, fast.stdout) == [n for n in _names(shell, slow.stdout) if n != "3.99.0"], shell
+        assert _names(shell, fast.stdout)
+
+
+def _names(shell: str, out: str):
+    if shell == "zsh":
+        lines = out.splitlines()
+        return [lines[i + 1] for i in range(0, len(lines) - 2, 3)]
+    return [line.split(",", 1)[1] for line in out.splitlines()]

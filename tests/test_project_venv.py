@@ -97,7 +97,9 @@ def test_a_trusted_venv_from_the_same_interpreter_is_kept(roots, pyswitch):
     venv.mkdir()
     (venv / "pyvenv.cfg").write_text(f"home = {roots.versions / '3.12.1' / 'bin'}\nversion = 3.12.1\n")
     (venv / "marker").write_text("mine")
-    assert pyswitch("trust").returncode == 0
+    t = pyswitch("trust")  # trusted, but not used until a pin beside it names its interpreter
+    assert t.returncode == 1 and t.stderr.rstrip().endswith("pins the interpreter it was made from: "
+                                                            "pyswitch local 3.12.1")
     r = pyswitch("local", "3.12.1", "--venv")
     assert r.returncode == 0, r.stderr
     assert "kept" in r.stdout

@@ -289,7 +289,8 @@ def test_a_symlinked_version_is_refused_and_never_followed(roots, tmp_path):
     r = run(roots, "uninstall", "3.7.17", "--yes")
     assert r.returncode == 1
     assert r.stderr.strip() == (f"pyswitch: refusing to uninstall '3.7.17': {roots.versions / '3.7.17'} is a "
-                                f"symlink to {elsewhere}; pyswitch never follows it")
+                                f"symlink to {elsewhere}; pyswitch never follows it; to remove only the link: "
+                                f"rm {roots.versions / '3.7.17'}")
     assert (roots.versions / "3.7.17").is_symlink()
     assert listing(tmp_path / "elsewhere") == before
 
@@ -482,7 +483,7 @@ def test_uninstalling_a_conda_env_says_what_prune_would_free_from_the_cache(root
     assert r.returncode == 0, r.stderr
     expected = du(so, index, archive)
     assert (f"  conda package cache {root / 'pkgs'}: `pyswitch prune` would free "
-            f"{size_text(expected)} more (1 entries no env links to)") in r.stdout
+            f"{size_text(expected)} more (1 entry no env links to)") in r.stdout
 
 
 # ----------------------------------------------------------------------------- interruption

@@ -31,6 +31,7 @@ class Syntax:
     var_is: str                # the variable must hold a value: {v}, {val}
     newer_or_stale: str        # stale unless the cache is newer than {p}
     appeared_stale: str        # stale once {p} exists
+    bin_changed: str           # {p} changed since the last rehash
 
 
 SH = Syntax(
@@ -40,6 +41,7 @@ SH = Syntax(
            "regular": "[ -f {p} ]", "gen": '[ "$_PYSWITCH_C_GEN" = {p} ]'},
     var_unset='[ -z "${{{v}+x}}" ] || return 0', var_is='{{ [ "${{{v}+x}}" = x ] && [ "${v}" = {val} ]; }} || return 0',
     newer_or_stale='[ "$_PYSWITCH_C_FILE" -nt {p} ] || return 0', appeared_stale="[ -e {p} ] && return 0",
+    bin_changed='[ "$_PYSWITCH_C_STAMP" -nt {p} ] || return 0',
 )
 FISH = Syntax(
     name="fish", quote=fish_quote, set_global="set -g {k} {v}", join_assign="; ", function="function {name}",
@@ -48,6 +50,7 @@ FISH = Syntax(
            "regular": "test -f {p}", "gen": 'test "$_PYSWITCH_C_GEN" = {p}'},
     var_unset="set -q {v}; and return 0", var_is='set -q {v}; or return 0; test "${v}" = {val}; or return 0',
     newer_or_stale="test $_PYSWITCH_C_FILE -nt {p}; or return 0", appeared_stale="test -e {p}; and return 0",
+    bin_changed="test $_PYSWITCH_C_STAMP -nt {p}; or return 0",
 )
 SYNTAXES = {"sh": SH, "fish": FISH}
 
@@ -80,8 +83,9 @@ def answer(syn: Syntax, gen: str, checks: Sequence[Tuple[str, str]], fields: Pai
 
 def main(syn: Syntax, gen: str, settings: Pairs, watched_vars: Sequence[Tuple[str, Optional[str]]],
          present: Sequence[str], absent: Sequence[str], skip: Sequence[str],
-         values: Sequence[Tuple[str, str, str]]) -> str:
-    """The main file: settings, `_pyswitch_stale`, then the shims' folder and value lookups."""
+         values: Sequence[Tuple[str, str, str]], bins: Sequence[str]) -> str:
+    """The main file: settings, `_pyswitch_stale`, `_pyswitch_rehash_due`, then the shims'
+    folder and value lookups."""
     q, i1 = syn.quote, syn.indent
     out = [f"# pyswitch resolution cache {gen}; generated, do not edit"]
     out += [syn.set_global.format(k=k, v=q(v)) for k, v in settings]
@@ -91,6 +95,11 @@ def main(syn: Syntax, gen: str, settings: Pairs, watched_vars: Sequence[Tuple[st
     # "cache not newer than P" is also true when P was deleted: one stat covers both changes
     out += [i1 + syn.newer_or_stale.format(p=q(p)) for p in present]
     out += [i1 + syn.appeared_stale.format(p=q(p)) for p in absent]
+    out += [i1 + "return 1", syn.end]
+    # for the prompt hook: has a command appeared or gone in a known environment since the last
+    # rehash (a pip install outside the shims, a pyenv install, a conda env made by conda)?
+    out.append(syn.function.format(name="_pyswitch_rehash_due"))
+    out += [i1 + syn.bin_changed.format(p=q(p)) for p in bins]
     out += [i1 + "return 1", syn.end]
     if syn is SH:
         out += ["# is $1 a shims folder (ours or another tool's)? compared by identity, as -ef does",

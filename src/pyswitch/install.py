@@ -128,6 +128,13 @@ def pick_definition(token: str, available: Sequence[str]) -> Optional[str]:
     return latest(name, available)
 
 
+def prereleases(token: str, available: Sequence[str]) -> List[str]:
+    """The definitions a prefix matches but never picks (rc, a/b, -dev, free-threaded), in order."""
+    name = without_python_prefix(token) or token
+    return [d for d in available
+            if d.startswith(name) and d[len(name):len(name) + 1] in (".", "-") and latest(name, [d]) is None]
+
+
 # --- the installer ----------------------------------------------------------------------------
 class Installer:
     """Installs specs one by one, telling the user what it does through `say`."""
@@ -173,6 +180,10 @@ class Installer:
         name = pick_definition(token, self._defs)
         if name is None:
             hint = "python-build --definitions" if tool.name == "python-build" else "pyenv install --list"
+            pre = prereleases(token, self._defs)
+            if pre:  # a prefix never picks one; say which there are, and how to ask for one
+                raise PyswitchError(f"no {tool.name} release matches '{token}'; a prefix never picks these: "
+                                    f"{', '.join(pre[-5:])}; name one exactly: pyswitch install {pre[-1]}")
             raise PyswitchError(f"no {tool.name} definition matches '{token}'; see the list with: {hint}")
         prefix = self.ctx.pyenv_versions / name
         if prefix.exists():

@@ -75,6 +75,17 @@ class Inventory:
                               system=self.system, short_names=self.short_names)
         return after
 
+    def spec_names(self, removable_only: bool = False) -> List[str]:
+        """The names completion offers for a SPEC: every pyenv name and short name, conda envs,
+        other installers' Pythons, system; for uninstall neither system nor a conda base env."""
+        names = [e.name for e in self.pyenv]
+        names += [short for short in self.short_names if short not in names]
+        names += [e.name for e in self.conda if not e.shadowed and not (removable_only and e.is_conda_base)]
+        names += [e.name for e in self.others if not e.shadowed]
+        if not removable_only:
+            names.append("system")
+        return names
+
     def all(self) -> List[Environment]:
         envs = self.pyenv + self.conda + self.venvs + ([self.system] if self.system else [])
         self.probe.save()

@@ -192,11 +192,9 @@ def cache_notes(ctx: Context, env: Environment) -> List[CacheNote]:
 
 
 def finish_all(ctx: Context, leftovers: Iterable[Leftover], on_result: Callable[[LeftoverResult], None]) -> Outcome:
-    """Finish interrupted removals, telling each result (one another pyswitch finished is skipped)."""
+    """Finish interrupted removals, telling each result (`vanished`: another pyswitch finished it)."""
     out = Outcome()
     for r in finish_leftovers(ctx, leftovers):
-        if r.vanished:
-            continue
         out.freed_bytes += r.freed_bytes
         out.ok = out.ok and r.remaining is None
         on_result(r)

@@ -207,6 +207,10 @@ class Sources:
             self.values.append((name, value))
 
 
+def names_file(ctx: Context) -> Path:
+    return ctx.cache_dir / "names.json"
+
+
 def seen_file(ctx: Context) -> Path:
     return ctx.cache_dir / "seen.json"
 
@@ -312,13 +316,21 @@ def render_answer(shell: str, a: Answer, gen: str) -> str:
 
 
 def render_main(shell: str, ctx: Context, gen: str, present: Sequence[str], absent: Sequence[str],
-                skip: Sequence[str], values: Sequence[Tuple[str, str, str]]) -> str:
+                skip: Sequence[str], values: Sequence[Tuple[str, str, str]], bins: Sequence[str]) -> str:
     settings = [("_PYSWITCH_C_GEN", gen), ("_PYSWITCH_C_FILE", str(cache_file(ctx, shell))),
+                ("_PYSWITCH_C_STAMP", str(rehash_stamp(ctx))),
                 ("_PYSWITCH_C_SEL", str(answers_dir(ctx))), ("_PYSWITCH_C_VENV_DIR", ctx.venv_dir),
                 ("_PYSWITCH_C_AUTO", "1" if ctx.config.auto_activate else "0"),
                 ("_PYSWITCH_C_GLOBAL", str(ctx.global_file)), ("_PYSWITCH_C_PYENV_GLOBAL", str(ctx.pyenv_global_file))]
     watched = [(var, ctx.environ.get(var)) for var in WATCHED_VARS]
-    return cache_syntax.main(cache_syntax.SYNTAXES[shell], gen, settings, watched, present, absent, skip, values)
+    return cache_syntax.main(cache_syntax.SYNTAXES[shell], gen, settings, watched, present, absent, skip, values,
+                             bins)
+
+
+def rehash_watch(inv: Inventory, present: Sequence[str]) -> List[str]:
+    """What a rehash depends on: the folders environments appear in, and every known bin/."""
+    bins = [str(e.bin_dir) for e in inv.pyenv + inv.conda + inv.venvs + inv.others if e.bin_dir.is_dir()]
+    return sorted(set(present) | set(bins))
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -328,6 +340,12 @@ def cache_file(ctx: Context, shell: str = "sh") -> Path:
 
 def answers_dir(ctx: Context) -> Path:
     return ctx.cache_dir / "sel"
+
+
+def rehash_stamp(ctx: Context) -> Path:
+    """Touched by every rehash, with the time it started: a bin/ newer than it has commands
+    the shims may not have yet."""
+    return ctx.cache_dir / "rehashed"
 
 
 def lock_file(ctx: Context) -> Path:
@@ -375,10 +393,15 @@ def write_cache(ctx: Context, inv: Optional[Inventory] = None,
                     written.add(str(target))
                 except OSError:
                     continue  # a path too long to mirror: that source is answered by the engine
+        bins = rehash_watch(inv, present)
         for shell in SHELL_KINDS:
-            atomic_write(cache_file(ctx, shell), render_main(shell, ctx, gen, present, absent, skip, values),
+            atomic_write(cache_file(ctx, shell), render_main(shell, ctx, gen, present, absent, skip, values, bins),
                          mtime_ns=started)
         atomic_write(seen_file(ctx), json.dumps({"files": kept.files, "values": kept.values}))
+        # for completion (fast_complete.py): the names, and what would make them stale
+        names = {"specs": inv.spec_names(), "removable": inv.spec_names(removable_only=True),
+                 "present": present, "absent": absent, "vars": {v: ctx.environ.get(v) for v in WATCHED_VARS}}
+        atomic_write(names_file(ctx), json.dumps(names), mtime_ns=started)
         _drop_unwritten(answers_dir(ctx), written)
     inv.probe.save()
 

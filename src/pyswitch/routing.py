@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 from pyswitch.backends.system import find_on_path, path_after_shims
 from pyswitch.environment import Kind
@@ -62,8 +62,13 @@ def exec_environment(ctx: Context, path: Path) -> Dict[str, str]:
     return env
 
 
-def exec_command(path: Path, args: Tuple[str, ...], environ: Dict[str, str]) -> None:
-    """Replace this process: no wrapper left to swallow signals or exit statuses."""
+def exec_command(path: Path, args: Tuple[str, ...], environ: Dict[str, str], stamp: Optional[str] = None) -> None:
+    """Replace this process: no wrapper left to swallow signals or exit statuses. pip, conda and
+    mamba are waited for instead, so the shims are rehashed when they add commands."""
+    from pyswitch import shim_wait
+
+    if shim_wait.waits_for(path.name):
+        shim_wait.run_and_rehash(str(path), args, environ, stamp)
     for stream in (sys.stdout, sys.stderr):  # block-buffered without a TTY (3.8): lost by exec
         try:
             stream.flush()

@@ -77,7 +77,7 @@ def refusal(ctx: Context, env: Environment, parents: Sequence[str]) -> Optional[
     prefix = os.fspath(env.prefix)
     if os.path.islink(prefix):
         return (f"refusing to uninstall '{env.name}': {prefix} is a symlink to {real(prefix)}; "
-                "pyswitch never follows it")
+                f"pyswitch never follows it; to remove only the link: rm {prefix}")
     if not os.path.isdir(prefix):
         return f"refusing to uninstall '{env.name}': {prefix} is not a folder"
     where = real(prefix)

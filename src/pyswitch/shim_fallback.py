@@ -34,7 +34,7 @@ def main() -> None:
     except OSError as e:
         print(f"pyswitch: {e.strerror or e}{f': {e.filename}' if e.filename else ''}", file=sys.stderr)
         sys.exit(1)
-    routing.exec_command(path, args, environ)
+    routing.exec_command(path, args, environ, str(resolve_cache.rehash_stamp(ctx)))
 
 
 if __name__ == "__main__":

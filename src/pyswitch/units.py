@@ -23,3 +23,8 @@ def human_bytes(n: Optional[int]) -> str:
 def size_text(n: int) -> str:
     """Human units and the exact figure: `1.2 GiB (1288490188 bytes)`."""
     return f"{human_bytes(n)} ({n} bytes)"
+
+
+def count(n: int, thing: str, things: str = "") -> str:
+    """`1 entry`, `2 entries`: a number with its noun in the right form."""
+    return f"{n} {thing if n == 1 else (things or thing + 's')}"

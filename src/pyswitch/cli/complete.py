@@ -13,13 +13,7 @@ def installed_names(removable_only: bool = False) -> List[str]:
     from pyswitch.inventory import Inventory
     from pyswitch.paths import Context
 
-    inv = Inventory(Context.from_env())
-    names = [e.name for e in inv.pyenv]
-    names += [short for short in inv.short_names if short not in names]
-    names += [e.name for e in inv.conda if not e.shadowed and not (removable_only and e.is_conda_base)]
-    if not removable_only:
-        names.append("system")
-    return names
+    return Inventory(Context.from_env()).spec_names(removable_only)
 
 
 def _items(incomplete: str, removable_only: bool):

@@ -8,7 +8,7 @@ import click
 
 from pyswitch.cli.common import context, warn
 from pyswitch.cli.removal_text import check_can_ask, leftover_lines, show_leftover, show_refused, show_removed
-from pyswitch.units import human_bytes, size_text
+from pyswitch.units import count, human_bytes, size_text
 
 _SHOWN_ENTRIES = 50
 
@@ -28,7 +28,7 @@ def env_lines(targets) -> List[str]:
 
 
 def cache_lines(offer) -> List[str]:
-    lines = [f"Conda package cache {offer.pkgs}: {len(offer.entries)} entries no env links to, "
+    lines = [f"Conda package cache {offer.pkgs}: {count(len(offer.entries), 'entry', 'entries')} no env links to, "
              f"{size_text(offer.entry_bytes)}"]
     width = max((len(e.name) for e in offer.entries[:_SHOWN_ENTRIES]), default=0)
     for e in offer.entries[:_SHOWN_ENTRIES]:
@@ -38,7 +38,7 @@ def cache_lines(offer) -> List[str]:
     if offer.command:
         lines.append(f"  removed by: {' '.join(offer.command)}")
         if offer.in_use_archives:
-            lines.append(f"  which also deletes {len(offer.in_use_archives)} archives of packages in use: "
+            lines.append(f"  which also deletes {count(len(offer.in_use_archives), 'archive')} of packages in use: "
                          f"{size_text(offer.in_use_archive_bytes)}")
     lines.append(f"  total: {size_text(offer.size_bytes)}")
     return lines

@@ -8,7 +8,7 @@ import click
 
 from pyswitch.cli.common import warn
 from pyswitch.errors import PyswitchError
-from pyswitch.units import size_text
+from pyswitch.units import count, size_text
 
 _PIN_LABELS = {"project": "pinned by", "global": "global file", "pyenv-global": "pyenv global",
                "shell": "shell"}
@@ -47,6 +47,9 @@ def leftover_lines(leftovers, dry_run: bool) -> List[str]:
 
 def show_leftover(r) -> None:
     """One finished interrupted removal (removal.finish_all's callback)."""
+    if r.vanished:
+        click.echo(f"{r.leftover.name} is already gone (another pyswitch removed it); nothing more to free")
+        return
     click.echo(f"finished removing {r.leftover.name}: freed {size_text(r.freed_bytes)}")
     if r.remaining is not None:
         warn([f"could not delete everything in {r.remaining}: {'; '.join(r.errors)}; "
@@ -83,7 +86,7 @@ def removed_lines(r) -> List[str]:
     lines = [f"removed {r.target.name}: freed {size_text(r.freed_bytes)}"]
     for note in r.cache:
         lines.append(f"  conda package cache {note.pkgs}: `pyswitch prune` would free "
-                     f"{size_text(note.size_bytes)} more ({note.entries} entries no env links to)")
+                     f"{size_text(note.size_bytes)} more ({count(note.entries, 'entry', 'entries')} no env links to)")
     return lines
 
 

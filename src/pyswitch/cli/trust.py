@@ -5,7 +5,6 @@ from pathlib import Path
 
 import click
 
-from pyswitch import recorded, resolve_cache
 from pyswitch.cli.common import context
 from pyswitch.errors import PyswitchError
 
@@ -24,19 +23,16 @@ def trust_command(directory, revoke):
       pyswitch trust
       pyswitch trust ~/src/legacy-app --revoke
     """
+    from pyswitch import trust
+
     ctx = context()
     project = (ctx.cwd / directory) if directory else ctx.cwd
-    venv = project / ctx.venv_dir
+    venv = trust.venv_of(ctx, project)
     if revoke:
-        if not recorded.remove_path(ctx.trust_file, venv):
-            raise PyswitchError(f"{venv} is not trusted")
-        resolve_cache.refresh(ctx)
+        trust.revoke(ctx, project)
         click.echo(f"no longer trusted: {venv}")
         return
-    if not project.is_dir():
-        raise PyswitchError(f"{project} is not a folder: name the project folder that holds {ctx.venv_dir}")
-    if not (venv / "pyvenv.cfg").is_file():
-        raise PyswitchError(f"no venv in {project} (looked for {venv}/pyvenv.cfg)")
-    recorded.add_path(ctx.trust_file, venv)
-    resolve_cache.refresh(ctx)
+    unused = trust.trust(ctx, project)
     click.echo(f"trusted: {venv}")
+    if unused:
+        raise PyswitchError(f"{venv} is trusted, but {unused}")

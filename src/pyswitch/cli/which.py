@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from pyswitch import routing
+from pyswitch import resolve_cache, routing
 from pyswitch.cli.common import context, warn
 from pyswitch.inventory import Inventory
 from pyswitch.selection import resolve_here
@@ -38,4 +38,5 @@ def exec_command(command, args):
     inv = Inventory(ctx)
     res = resolve_here(ctx, inv, lambda w: warn([w]))
     path = routing.find_command(ctx, inv, res, command)
-    routing.exec_command(path, args, routing.exec_environment(ctx, path))
+    environ = routing.exec_environment(ctx, path)
+    routing.exec_command(path, args, environ, str(resolve_cache.rehash_stamp(ctx)))

@@ -46,7 +46,20 @@ function _pyswitch_hook --on-variable PWD --on-event fish_prompt
         _pyswitch_state  # as it is now: the update may have rewritten the cache or activated something
         set -g _PYSWITCH_KEY $_PYSWITCH_STATE
     end
+    _pyswitch_rehash_check
     return $ret
+end
+
+# A command appeared in (or went from) a known environment since the last rehash: a pip install
+# outside the shims, a `pyenv install`, a conda env made by conda. Rehash in the background, once
+# per cache generation; where nothing changed this is a few stats and no process.
+function _pyswitch_rehash_check
+    set -q _PYSWITCH_C_GEN[1]; or return 0
+    test "$_PYSWITCH_REHASHING" != "$_PYSWITCH_C_GEN"; or return 0
+    functions -q _pyswitch_rehash_due; and _pyswitch_rehash_due; or return 0
+    set -g _PYSWITCH_REHASHING $_PYSWITCH_C_GEN
+    command pyswitch rehash >/dev/null 2>&1 &
+    disown
 end
 
 function _pyswitch_state

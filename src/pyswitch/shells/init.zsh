@@ -53,7 +53,19 @@ _pyswitch_hook() {
     _pyswitch_state  # as it is now: the update may have rewritten the cache or activated something
     _PYSWITCH_KEY=$_pyswitch_s
   fi
+  _pyswitch_rehash_check
   \builtin return $_pyswitch_ret
+}
+
+# A command appeared in (or went from) a known environment since the last rehash: a pip install
+# outside the shims, a `pyenv install`, a conda env made by conda. Rehash in the background, once
+# per cache generation; where nothing changed this is a few stats and no process.
+_pyswitch_rehash_check() {
+  \builtin emulate -L zsh
+  [[ -n ${_PYSWITCH_C_GEN-} && ${_PYSWITCH_REHASHING-} != "$_PYSWITCH_C_GEN" ]] || \builtin return 0
+  _pyswitch_rehash_due || \builtin return 0
+  _PYSWITCH_REHASHING=$_PYSWITCH_C_GEN
+  ( \command pyswitch rehash > /dev/null 2>&1 & )
 }
 
 _pyswitch_state() {
