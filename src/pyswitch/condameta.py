@@ -1,0 +1,236 @@
+"""A conda env's packages, read from `conda-meta/` as conda and micromamba write it.
+
+Each installed package has a record `conda-meta/<name>-<version>-<build>.json`. Records can be
+large (a `files` list and `paths_data` for every file the package put down), so only what is
+needed is read: a small record is parsed whole; a large one gives name, version and build from
+its file name and its channel from the top-level keys near its start.
+
+Python packages that pip or uv installed on top are the distributions in the env's
+`site-packages` that no conda record owns and whose `INSTALLER` is not conda; this is what
+`conda env export` lists under `pip:`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional
+
+from pyswitch.environment import Environment
+from pyswitch.packages import Dist, dists_in, site_packages
+
+_WHOLE = 64 * 1024
+_HEAD = 16 * 1024
+_TOP_KEY = re.compile(rb'^  "(name|version|build|channel|schannel|url)": ("(?:[^"\\\n]|\\.)*")', re.MULTILINE)
+KNOWN_SUBDIRS = frozenset({
+    "emscripten-wasm32", "wasi-wasm32", "freebsd-64", "linux-32", "linux-64", "linux-aarch64",
+    "linux-armv6l", "linux-armv7l", "linux-ppc64", "linux-ppc64le", "linux-riscv64", "linux-s390x",
+    "osx-64", "osx-arm64", "win-32", "win-64", "win-arm64", "zos-z", "noarch",
+})
+DEFAULTS_NAMES = frozenset({"pkgs/main", "pkgs/r", "pkgs/msys2", "pkgs/free", "pkgs/pro"})
+CHANNEL_ALIAS_HOSTS = frozenset({"conda.anaconda.org", "conda.binstar.org", "binstar.org"})
+
+
+@dataclass(frozen=True)
+class CondaRecord:
+    name: str
+    version: str
+    build: str
+    channel: Optional[str]      # the canonical channel name (conda-forge, defaults, or a URL)
+    path: Path
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+def records(prefix: Path) -> List[CondaRecord]:
+    """Every package record of the env, sorted by name as `conda env export` lists them."""
+    meta = prefix / "conda-meta"
+    try:
+        names = sorted(n for n in os.listdir(meta) if n.endswith(".json"))
+    except OSError:
+        return []
+    out = [r for r in (read_record(meta / n) for n in names) if r is not None]
+    out.sort(key=lambda r: r.name)
+    return out
+
+
+def read_record(path: Path) -> Optional[CondaRecord]:
+    stem = path.name[: -len(".json")]
+    parts = stem.rsplit("-", 2)
+    from_name = dict(zip(("name", "version", "build"), parts)) if len(parts) == 3 else {}
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_WHOLE + 1)
+            fields = _fields(head, f)
+    except OSError:
+        return None
+    name = fields.get("name") or from_name.get("name")
+    version = fields.get("version") or from_name.get("version")
+    if not name or not version:
+        return None
+    build = fields.get("build") or from_name.get("build") or ""
+    channel = channel_name(fields.get("channel") or fields.get("schannel") or "") or \
+        channel_name(fields.get("url") or "")
+    return CondaRecord(name, version, build, channel, path)
+
+
+def _fields(head: bytes, f) -> Dict[str, str]:
+    """name, version, build, channel, schannel and url of a record, reading as little as will do."""
+    if len(head) <= _WHOLE:
+        try:
+            data = json.loads(head)
+        except ValueError:
+            return {}
+        return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+    found = {}
+    for m in _TOP_KEY.finditer(head[:_HEAD]):
+        found.setdefault(m.group(1).decode(), json.loads(m.group(2)))
+    if "channel" in found or "url" in found:
+        return found
+    rest = head + f.read()  # an unusual layout: read it all, once
+    try:
+        data = json.loads(rest)
+    except ValueError:
+        return found
+    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else found
+
+
+def channel_name(value: str) -> Optional[str]:
+    """A record's channel as `conda env export` names it: conda-forge, defaults, or a URL."""
+    value = value.strip()
+    if not value or value in ("<unknown>", "<develop>", "pypi", "@"):
+        return None
+    if "://" not in value:
+        name = value.strip("/")
+        parts = name.split("/")
+        if parts[-1] in KNOWN_SUBDIRS:
+            name = "/".join(parts[:-1])
+        return "defaults" if name in DEFAULTS_NAMES or name == "defaults" else name or None
+    url = urllib.parse.urlsplit(value)
+    segments = [s for s in url.path.split("/") if s]
+    if segments and segments[-1].endswith((".conda", ".tar.bz2")):
+        segments = segments[:-1]            # a package URL: its folder is the channel's subdir
+    if segments and segments[-1] in KNOWN_SUBDIRS:
+        segments = segments[:-1]
+    if len(segments) >= 2 and segments[0] == "t":
+        segments = segments[2:]             # an anaconda.org token: /t/<token>/channel
+    name = "/".join(segments)
+    host = url.hostname or ""
+    if name in DEFAULTS_NAMES:
+        return "defaults"
+    if host in CHANNEL_ALIAS_HOSTS and name:
+        return name
+    netloc = url.netloc.rsplit("@", 1)[-1]
+    return f"{url.scheme}://{netloc}/{name}".rstrip("/") if name else f"{url.scheme}://{netloc}"
+
+
+# --- channels as conda's context would list them ------------------------------------------------
+def condarc_files(env: Environment, environ: Mapping[str, str], home: Path) -> List[Path]:
+    """conda's search path for configuration, lowest precedence first."""
+    files = [Path("/etc/conda/.condarc"), Path("/etc/conda/condarc")]
+    root = env.conda_root or (env.prefix.parent.parent if env.prefix.parent.name == "envs" else env.prefix)
+    files += [root / ".condarc", root / "condarc"]
+    xdg = environ.get("XDG_CONFIG_HOME")
+    if xdg:
+        files += [Path(xdg) / "conda" / ".condarc", Path(xdg) / "conda" / "condarc"]
+    files += [home / ".config" / "conda" / ".condarc", home / ".config" / "conda" / "condarc",
+              home / ".conda" / ".condarc", home / ".conda" / "condarc", home / ".condarc",
+              env.prefix / ".condarc"]
+    if environ.get("CONDARC"):
+        files.append(Path(environ["CONDARC"]))
+    return files
+
+
+def configured_channels(env: Environment, environ: Mapping[str, str], home: Path) -> List[str]:
+    """`channels` merged from every .condarc, highest precedence first; ["defaults"] when none sets it."""
+    lists = []
+    for path in condarc_files(env, environ, home):
+        if not path.is_file():
+            continue
+        try:
+            import yaml
+
+            data = yaml.safe_load(path.read_bytes()[:1 << 20])
+        except Exception:  # noqa: BLE001 - a broken .condarc is conda's to report, not ours
+            continue
+        channels = data.get("channels") if isinstance(data, dict) else None
+        if isinstance(channels, list):
+            lists.append([str(c) for c in channels if isinstance(c, (str, int, float))])
+    merged: List[str] = []
+    for channels in reversed(lists):
+        merged.extend(c for c in channels if c not in merged)
+    return merged or ["defaults"]
+
+
+def export_channels(recs: List[CondaRecord], configured: List[str]) -> List[str]:
+    """As `conda env export`: each record's channel not yet listed goes in front."""
+    channels = list(configured)
+    for rec in recs:
+        if rec.channel and rec.channel not in channels:
+            channels.insert(0, rec.channel)
+    return channels
+
+
+def environment_variables(prefix: Path) -> Dict[str, str]:
+    """`conda env config vars` of the env (conda-meta/state), as export writes them under `variables`."""
+    try:
+        data = json.loads((prefix / "conda-meta" / "state").read_bytes()[:1 << 20])
+    except (OSError, ValueError):
+        return {}
+    env_vars = data.get("env_vars") if isinstance(data, dict) else None
+    if not isinstance(env_vars, dict):
+        return {}
+    return {str(k): str(v) for k, v in env_vars.items()}
+
+
+# --- pip on top -------------------------------------------------------------------------------
+def conda_site_packages(env: Environment, recs: List[CondaRecord]) -> Optional[Path]:
+    python = next((r for r in recs if r.name == "python"), None)
+    version = python.version if python is not None else env.python_version
+    found = site_packages(env.prefix, version)
+    return found[0] if found else None
+
+
+def site_dists(env: Environment, recs: List[CondaRecord]) -> List[Dist]:
+    """Every Python distribution in the env's own site-packages (conda's and pip's)."""
+    sp = conda_site_packages(env, recs)
+    return dists_in([sp]) if sp is not None else []
+
+
+def pip_on_top(env: Environment, recs: List[CondaRecord], dists: List[Dist]) -> List[Dist]:
+    """Distributions pip or uv put there: not conda's by INSTALLER, and owned by no record."""
+    candidates = [d for d in dists if (d.installer or "").lower() != "conda"]
+    if not candidates:
+        return []
+    sp = conda_site_packages(env, recs)
+    owned = _owned_info_folders(recs, sp, [d.folder_name for d in candidates]) if sp else set()
+    return [d for d in candidates if d.folder_name not in owned]
+
+
+def _owned_info_folders(recs: List[CondaRecord], sp: Path, folders: List[str]) -> set:
+    """The info folders among `folders` that some record's file list names."""
+    # a folder's files ("site-packages/x.dist-info/RECORD"), or an .egg-info that is itself a file
+    needles = {name: (f"site-packages/{name}/".encode(), f"site-packages/{name}\"".encode()) for name in folders}
+    owned = set()
+    for rec in recs:
+        try:
+            data = rec.path.read_bytes()
+        except OSError:
+            continue
+        for name, forms in list(needles.items()):
+            if any(form in data for form in forms):
+                owned.add(name)
+                del needles[name]
+        if not needles:
+            break
+    return owned
+
+
+def pip_name(dist: Dist) -> str:
+    """The name conda gives a pip-installed package: lower case, `.` and `_` as `-`."""
+    return dist.name.replace(".", "-").replace("_", "-").lower()
