@@ -14,15 +14,14 @@ them, conda specs as conda does (`=1.24` is `1.24.*`, `==1.24` exact, a build mu
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, NamedTuple, Optional
 
 from pyswitch import declarations, legacy
 from pyswitch.declarations import CondaRequirement, Declaration, PipRequirement
 from pyswitch.errors import PyswitchError
 from pyswitch.export import Selected, State, selected
-from pyswitch.packages import Dist, canonical_name
+from pyswitch.packages import Dist, canonical_name, normalized_version
 from pyswitch.paths import Context
 from pyswitch.pipfreeze import url_to_path
 
@@ -30,8 +29,7 @@ ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
 REQUIREMENTS_FILES = ("requirements.txt",)
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(NamedTuple):
     kind: str                 # missing, different or extra
     name: str
     source: str               # conda, pip or python
@@ -56,8 +54,7 @@ class Difference:
                 "required": self.required, "file": self.file, "line": self.line, "message": self.message}
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     chosen: Selected
     declaration: Declaration
     differences: List[Difference]
@@ -128,6 +125,7 @@ class Comparison:
     def __init__(self, state: State, decl: Declaration):
         self.state = state
         self.decl = decl
+        self.records_by_key = None
         self.by_key: Dict[str, Dist] = {}
         for d in state.dists:
             self.by_key.setdefault(d.key, d)
@@ -167,10 +165,12 @@ class Comparison:
 
     def _conda_installed(self, key: str):
         if self.state.is_conda:
-            for r in self.state.records:
-                if r.key == key:
-                    return r.version, r.build
-            return None
+            if self.records_by_key is None:
+                self.records_by_key = {}
+                for r in self.state.records:
+                    self.records_by_key.setdefault(r.key, r)
+            r = self.records_by_key.get(key)
+            return (r.version, r.build) if r is not None else None
         if key == "python" and self.state.env.python_version:  # a venv checked against an environment.yml
             return self.state.env.python_version, None
         dist = self.by_key.get(canonical_name(key))
@@ -248,6 +248,10 @@ class Comparison:
 
 
 def _satisfies(version: str, specifier: str) -> bool:
+    if specifier.startswith("==") and not specifier.startswith("===") and "," not in specifier:
+        wanted = normalized_version(specifier[2:])
+        if wanted is not None and wanted == version:
+            return True  # the common case, an exact pin that holds, without packaging's specifiers
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
     try:

@@ -14,17 +14,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import urllib.parse
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional
+from typing import Dict, List, Mapping, NamedTuple, Optional
 
 from pyswitch.environment import Environment
 from pyswitch.packages import Dist, dists_in, site_packages
 
-_WHOLE = 64 * 1024
-_HEAD = 16 * 1024
-_TOP_KEY = re.compile(rb'^  "(name|version|build|channel|schannel|url)": ("(?:[^"\\\n]|\\.)*")', re.MULTILINE)
+_HEAD = 8 * 1024
+_JSON_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"')
 KNOWN_SUBDIRS = frozenset({
     "emscripten-wasm32", "wasi-wasm32", "freebsd-64", "linux-32", "linux-64", "linux-aarch64",
     "linux-armv6l", "linux-armv7l", "linux-ppc64", "linux-ppc64le", "linux-riscv64", "linux-s390x",
@@ -34,13 +31,13 @@ DEFAULTS_NAMES = frozenset({"pkgs/main", "pkgs/r", "pkgs/msys2", "pkgs/free", "p
 CHANNEL_ALIAS_HOSTS = frozenset({"conda.anaconda.org", "conda.binstar.org", "binstar.org"})
 
 
-@dataclass(frozen=True)
-class CondaRecord:
+class CondaRecord(NamedTuple):
     name: str
     version: str
     build: str
     channel: Optional[str]      # the canonical channel name (conda-forge, defaults, or a URL)
     path: Path
+    head: bytes = b""           # the record's first bytes, which often hold its whole `files` list
 
     @property
     def key(self) -> str:
@@ -60,44 +57,54 @@ def records(prefix: Path) -> List[CondaRecord]:
 
 
 def read_record(path: Path) -> Optional[CondaRecord]:
-    stem = path.name[: -len(".json")]
-    parts = stem.rsplit("-", 2)
-    from_name = dict(zip(("name", "version", "build"), parts)) if len(parts) == 3 else {}
+    """One record. conda names the file `<name>-<version>-<build>.json`; only the channel is read
+    from inside it, near the top, when conda's own layout (indented by two) makes that safe."""
+    parts = path.name[: -len(".json")].rsplit("-", 2)
     try:
-        with open(path, "rb") as f:
-            head = f.read(_WHOLE + 1)
-            fields = _fields(head, f)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            head = os.read(fd, _HEAD)
+            fields = _channel_fields(head) if len(parts) == 3 and head.startswith(b'{\n  "') else None
+            if fields is None:  # another layout, or a name that does not say it all: parse it whole
+                chunks = [head]
+                while len(chunks[-1]):
+                    chunks.append(os.read(fd, 1 << 20))
+                fields = _all_fields(b"".join(chunks))
+                fields.update({k: v for k, v in zip(("name", "version", "build"), parts) if not fields.get(k)}
+                              if len(parts) == 3 else {})
+            else:
+                fields.update(zip(("name", "version", "build"), parts))
+        finally:
+            os.close(fd)
     except OSError:
         return None
-    name = fields.get("name") or from_name.get("name")
-    version = fields.get("version") or from_name.get("version")
+    name, version = fields.get("name"), fields.get("version")
     if not name or not version:
         return None
-    build = fields.get("build") or from_name.get("build") or ""
     channel = channel_name(fields.get("channel") or fields.get("schannel") or "") or \
         channel_name(fields.get("url") or "")
-    return CondaRecord(name, version, build, channel, path)
+    return CondaRecord(name, version, fields.get("build") or "", channel, path, head)
 
 
-def _fields(head: bytes, f) -> Dict[str, str]:
-    """name, version, build, channel, schannel and url of a record, reading as little as will do."""
-    if len(head) <= _WHOLE:
-        try:
-            data = json.loads(head)
-        except ValueError:
-            return {}
-        return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
-    found = {}
-    for m in _TOP_KEY.finditer(head[:_HEAD]):
-        found.setdefault(m.group(1).decode(), json.loads(m.group(2)))
-    if "channel" in found or "url" in found:
-        return found
-    rest = head + f.read()  # an unusual layout: read it all, once
+def _channel_fields(head: bytes) -> Optional[Dict[str, str]]:
+    """channel (or schannel, or url) among a record's top-level keys in its first bytes; None when not there."""
+    for key in (b"channel", b"schannel", b"url"):
+        at = head.find(b'\n  "' + key + b'": "')
+        if at >= 0:
+            m = _JSON_STRING.match(head, at + len(key) + 7)
+            if m:
+                raw = m.group(0)
+                value = json.loads(raw) if b"\\" in raw else raw[1:-1].decode("utf-8", "replace")
+                return {key.decode(): value}
+    return None
+
+
+def _all_fields(data: bytes) -> Dict[str, str]:
     try:
-        data = json.loads(rest)
+        whole = json.loads(data)
     except ValueError:
-        return found
-    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else found
+        return {}
+    return {k: v for k, v in whole.items() if isinstance(v, str)} if isinstance(whole, dict) else {}
 
 
 def channel_name(value: str) -> Optional[str]:
@@ -111,8 +118,11 @@ def channel_name(value: str) -> Optional[str]:
         if parts[-1] in KNOWN_SUBDIRS:
             name = "/".join(parts[:-1])
         return "defaults" if name in DEFAULTS_NAMES or name == "defaults" else name or None
-    url = urllib.parse.urlsplit(value)
-    segments = [s for s in url.path.split("/") if s]
+    scheme, _, rest = value.partition("://")
+    netloc, _, path = rest.partition("/")
+    netloc = netloc.rsplit("@", 1)[-1]            # never a user:password of a private channel
+    host = netloc.split(":", 1)[0].lower()
+    segments = [s for s in path.split("?", 1)[0].split("/") if s]
     if segments and segments[-1].endswith((".conda", ".tar.bz2")):
         segments = segments[:-1]            # a package URL: its folder is the channel's subdir
     if segments and segments[-1] in KNOWN_SUBDIRS:
@@ -120,13 +130,11 @@ def channel_name(value: str) -> Optional[str]:
     if len(segments) >= 2 and segments[0] == "t":
         segments = segments[2:]             # an anaconda.org token: /t/<token>/channel
     name = "/".join(segments)
-    host = url.hostname or ""
     if name in DEFAULTS_NAMES:
         return "defaults"
     if host in CHANNEL_ALIAS_HOSTS and name:
         return name
-    netloc = url.netloc.rsplit("@", 1)[-1]
-    return f"{url.scheme}://{netloc}/{name}".rstrip("/") if name else f"{url.scheme}://{netloc}"
+    return f"{scheme}://{netloc}/{name}" if name else f"{scheme}://{netloc}"
 
 
 # --- channels as conda's context would list them ------------------------------------------------
@@ -214,21 +222,51 @@ def pip_on_top(env: Environment, recs: List[CondaRecord], dists: List[Dist]) -> 
 
 def _owned_info_folders(recs: List[CondaRecord], sp: Path, folders: List[str]) -> set:
     """The info folders among `folders` that some record's file list names."""
-    # a folder's files ("site-packages/x.dist-info/RECORD"), or an .egg-info that is itself a file
-    needles = {name: (f"site-packages/{name}/".encode(), f"site-packages/{name}\"".encode()) for name in folders}
-    owned = set()
+    wanted = set(folders)
+    owned: set = set()
     for rec in recs:
-        try:
-            data = rec.path.read_bytes()
-        except OSError:
+        data = _files_list(rec)
+        if data is None:
             continue
-        for name, forms in list(needles.items()):
-            if any(form in data for form in forms):
-                owned.add(name)
-                del needles[name]
-        if not needles:
+        owned |= info_folders_in(data) & wanted
+        if owned == wanted:
             break
     return owned
+
+
+def _files_list(rec: CondaRecord) -> Optional[bytes]:
+    """The record's `files` list, from its head when it is all there, else from the whole file."""
+    head = rec.head
+    start = head.find(b'\n  "files": [')
+    if start >= 0 and head.find(b'\n  ]', start) >= 0:
+        return head[start:head.find(b'\n  ]', start)]
+    try:
+        return rec.path.read_bytes()
+    except OSError:
+        return None
+
+
+def info_folders_in(data: bytes) -> set:
+    """`x.dist-info`, `x.egg-info` and `x.egg` folders under site-packages/ that a record lists.
+
+    Only its `files` list is searched (paths_data repeats it), and by the folders' suffixes,
+    which few paths carry, rather than by `site-packages/`, which every Python file carries."""
+    start = data.find(b'\n  "files": [')
+    if start >= 0:
+        end = data.find(b'\n  "', start + 14)
+        data = data[start:end if end >= 0 else len(data)]
+    out = set()
+    for needle, back in ((b"-info", (b".dist", b".egg")), (b".egg/", (b"",))):
+        i = data.find(needle)
+        while i >= 0:
+            end = i + len(needle) if needle == b"-info" else i + 4
+            suffix = next((b for b in back if data[i - len(b):i] == b), None)
+            if suffix is not None and data[end:end + 1] in (b"/", b'"'):
+                begin = data.rfind(b"/", 0, i) + 1
+                if data[begin - 14:begin] == b"site-packages/" and b'"' not in data[begin:end]:
+                    out.add(data[begin:end].decode("utf-8", "surrogateescape"))
+            i = data.find(needle, i + 1)
+    return out
 
 
 def pip_name(dist: Dist) -> str:

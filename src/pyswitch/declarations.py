@@ -14,21 +14,26 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Mapping, Optional, Set
+from typing import List, Mapping, NamedTuple, Optional, Set
 
 from pyswitch import matchspec
 from pyswitch.errors import PyswitchError
 from pyswitch.packages import canonical_name
 
 MAX_FILE = 16 << 20
-EXPORT_HEADER = re.compile(r"^# python \S+ \(.*\)\s*$")
-_COMMENT = re.compile(r"(^|\s+)#.*$")
-_ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
+# patterns are strings, compiled (and cached) by `re` on first use: a command pays for the ones it uses
+EXPORT_HEADER = r"^# python \S+ \(.*\)\s*$"
+_COMMENT = r"(^|\s+)#.*$"
+_ENV_VAR = r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})"
 _ARCHIVE = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".zip")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
-_DIRECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
+# `name`, `name==1.0`, `name >= 1, < 2`: the common case, read without packaging's parser
+_SIMPLE = (r"^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*"
+           r"((?:(?:===|==|!=|<=|>=|~=|<|>)\s*[A-Za-z0-9_.*+!-]+\s*(?:,\s*(?=[=!<>~]))?)*)$")
+_SIMPLE_DIRECT = r"^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*@\s*([a-z][a-z0-9+.-]*:\S+)$"
+_PLAIN_PIN = r"^(===|==|!=|<=|>=|~=|<|>)(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$|^(==|!=|<=|>=|<|>)[0-9]+$"
+_DIRECT = r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@"
 # options pip accepts on a line of their own that say where or how to fetch, not what
 _GLOBAL_WITH_VALUE = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host",
                       "--no-binary", "--only-binary", "--use-feature", "-c", "--constraint"}
@@ -52,8 +57,7 @@ def quote(text: str, limit: int = 64) -> str:
     return shown + ("…" if len(text) > limit else "")
 
 
-@dataclass(frozen=True)
-class PipRequirement:
+class PipRequirement(NamedTuple):
     text: str                    # the line as written, comment removed: what `missing` shows
     file: str                    # as shown in messages
     line: int
@@ -78,8 +82,7 @@ class PipRequirement:
         return self.specifier
 
 
-@dataclass(frozen=True)
-class CondaRequirement:
+class CondaRequirement(NamedTuple):
     text: str
     file: str
     line: int
@@ -94,14 +97,17 @@ class CondaRequirement:
         return self.spec.name.lower()
 
 
-@dataclass
 class Declaration:
-    path: Path
-    shown: str
-    kind: str                    # "requirements" or "environment"
-    exported: bool               # written by `pyswitch export` (or `conda env export`): extras count
-    conda: List[CondaRequirement] = field(default_factory=list)
-    pip: List[PipRequirement] = field(default_factory=list)
+    """A file's requirements: conda specs and pip lines, in file order."""
+
+    def __init__(self, path: Path, shown: str, kind: str, exported: bool,
+                 conda: Optional[List[CondaRequirement]] = None, pip: Optional[List[PipRequirement]] = None):
+        self.path = path
+        self.shown = shown
+        self.kind = kind              # "requirements" or "environment"
+        self.exported = exported      # written by `pyswitch export` (or `conda env export`): extras count
+        self.conda: List[CondaRequirement] = conda if conda is not None else []
+        self.pip: List[PipRequirement] = pip if pip is not None else []
 
 
 def read(path: Path, shown: str, environ: Mapping[str, str]) -> Declaration:
@@ -110,7 +116,7 @@ def read(path: Path, shown: str, environ: Mapping[str, str]) -> Declaration:
         return read_environment_yml(path, shown, environ)
     reqs: List[PipRequirement] = []
     text = _read_text(path, shown)
-    exported = bool(EXPORT_HEADER.match(text.split("\n", 1)[0]))
+    exported = bool(re.match(EXPORT_HEADER, text.split("\n", 1)[0]))
     _requirements(text, path, shown, environ, reqs, {os.path.realpath(path)})
     return Declaration(path, shown, "requirements", exported, pip=reqs)
 
@@ -147,8 +153,8 @@ def _logical_lines(text: str):
     pending: List[str] = []
     first = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.endswith("\\") or _COMMENT.match(line):
-            if _COMMENT.match(line):
+        if not line.endswith("\\") or re.match(_COMMENT, line):
+            if re.match(_COMMENT, line):
                 line = " " + line
             if pending:
                 pending.append(line)
@@ -165,7 +171,7 @@ def _logical_lines(text: str):
 
 
 def _expand(line: str, environ: Mapping[str, str]) -> str:
-    for var, name in _ENV_VAR.findall(line):
+    for var, name in re.findall(_ENV_VAR, line):
         value = environ.get(name)
         if value:
             line = line.replace(var, value)
@@ -175,7 +181,7 @@ def _expand(line: str, environ: Mapping[str, str]) -> str:
 def _requirements(text: str, path: Path, shown: str, environ: Mapping[str, str],
                   out: List[PipRequirement], seen: Set[str]) -> None:
     for number, raw in _logical_lines(text):
-        line = _COMMENT.sub("", raw).strip()
+        line = re.sub(_COMMENT, "", raw).strip()
         if not line:
             continue
         parse_line(_expand(line, environ), path, shown, number, environ, out, seen)
@@ -270,12 +276,19 @@ def _looks_like_url_or_path(text: str) -> bool:
 def requirement_of(text: str, path: Path, shown: str, number: int, line: str) -> PipRequirement:
     """A requirement: PEP 508 (`name[extra] >=1 ; marker`, `name @ URL`), or a bare URL or path."""
     text = text.strip()
-    if not _DIRECT.match(text) and _looks_like_url_or_path(text):
+    if not re.match(_DIRECT, text) and _looks_like_url_or_path(text):
         target, _, marker = text.partition("; ")
         target = target.strip()
         url = _absolute(target, path)
         return PipRequirement(line, shown, number, _name_in_url(target, url), url=url,
                               marker=marker.strip() or None)
+    direct = re.match(_SIMPLE_DIRECT, text)
+    if direct:  # `name @ URL` as export writes it
+        return PipRequirement(line, shown, number, direct.group(1), url=_absolute(direct.group(2), path), direct=True)
+    simple = re.match(_SIMPLE, text)
+    if simple and _valid_specifier(re.sub(r"\s+", "", simple.group(2))):
+        # most lines, and every line export writes: read without packaging's parser
+        return PipRequirement(line, shown, number, simple.group(1), specifier=re.sub(r"\s+", "", simple.group(2)))
     from packaging.requirements import InvalidRequirement, Requirement
     try:
         req = Requirement(text)
@@ -286,6 +299,20 @@ def requirement_of(text: str, path: Path, shown: str, number: int, line: str) ->
                               marker=str(req.marker) if req.marker else None, direct=True)
     return PipRequirement(line, shown, number, req.name, specifier=_as_written(text, req.name),
                           marker=str(req.marker) if req.marker else None)
+
+
+def _valid_specifier(spec: str) -> bool:
+    """Whether packaging accepts it; plain numeric pins are known good without asking it."""
+    if not spec:
+        return True
+    if all(re.match(_PLAIN_PIN, part) for part in spec.split(",")):
+        return True
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    try:
+        SpecifierSet(spec)
+    except InvalidSpecifier:
+        return False
+    return True
 
 
 def _as_written(text: str, name: str) -> str:
@@ -387,8 +414,13 @@ def read_environment_yml(path: Path, shown: str, environ: Mapping[str, str]) -> 
         raise PyswitchError(f"{shown} is empty: nothing to compare with")
 
     def bad(node, why: str = "") -> Unreadable:
+        """The node's own text when it is one value, else its line."""
         number = node.start_mark.line + 1
-        return Unreadable(shown, number, lines[number - 1].strip() if number <= len(lines) else "", why)
+        if isinstance(node, yaml.ScalarNode) and node.value:
+            text = str(node.value).strip()
+        else:
+            text = lines[number - 1].strip() if number <= len(lines) else ""
+        return Unreadable(shown, number, text, why)
 
     if not isinstance(root, yaml.MappingNode):
         raise bad(root, "expected name, channels and dependencies")
@@ -427,7 +459,7 @@ def _dependency(item, decl: Declaration, bad, path: Path, shown: str, environ, y
             for entry in value_node.value:
                 if not isinstance(entry, yaml.ScalarNode) or entry.tag.endswith(":null"):
                     raise bad(entry)
-                text = _COMMENT.sub("", str(entry.value)).strip()
+                text = re.sub(_COMMENT, "", str(entry.value)).strip()
                 if text:
                     parse_line(_expand(text, environ), path, shown, entry.start_mark.line + 1, environ,
                                decl.pip, seen)

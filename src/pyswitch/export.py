@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-from dataclasses import dataclass
+import re
 from functools import cached_property
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 from pyswitch import condameta, packages, pipfreeze
 from pyswitch.environment import Environment
@@ -26,8 +25,7 @@ from pyswitch.paths import Context
 from pyswitch.selection import Resolution, Selection, resolve, select
 
 
-@dataclass(frozen=True)
-class Selected:
+class Selected(NamedTuple):
     selection: Selection
     resolution: Resolution
 
@@ -73,19 +71,23 @@ class State:
         return packages.dists_in(self.search)
 
     @cached_property
+    def egg_links(self):
+        return packages.egg_links(self.search)
+
+    @cached_property
     def rules(self) -> pipfreeze.PipRules:
         return pipfreeze.rules_for(self.dists, self.env.python_version)
 
     @cached_property
     def frozen(self) -> List[pipfreeze.Frozen]:
         """pip freeze's entries, in its order, without what it hides."""
-        return pipfreeze.freeze(self.dists, self.env.python_version, self.search)
+        return pipfreeze.freeze(self.dists, self.env.python_version, self.egg_links)
 
     def frozen_of(self, dist: packages.Dist) -> pipfreeze.Frozen:
         """pip freeze's entry for any distribution, hidden ones too."""
         cache = self.__dict__.setdefault("_frozen_of", {})
         if id(dist) not in cache:
-            cache[id(dist)] = pipfreeze.frozen(dist, self.rules, self.search)
+            cache[id(dist)] = pipfreeze.frozen(dist, self.rules, self.egg_links)
         return cache[id(dist)]
 
     @cached_property
@@ -117,35 +119,44 @@ def conda_env_name(env: Environment) -> str:
 
 
 def environment_yml(state: State) -> str:
+    """conda env export's layout: two-space keys, lists indented under them (`  - `, `      - `)."""
     env = state.env
     recs = state.records
-    data: Dict[str, object] = {"name": conda_env_name(env)}
+    out = [f"name: {yaml_scalar(conda_env_name(env))}"]
     channels = condameta.export_channels(recs, condameta.configured_channels(env, state.ctx.environ,
                                                                              state.ctx.home))
     if channels:
-        data["channels"] = channels
-    deps: List[object] = [f"{r.name}={r.version}={r.build}" for r in recs]
-    if state.pip_on_top:
-        deps.append({"pip": [f"{condameta.pip_name(d)}=={d.raw_version}" for d in state.pip_on_top]})
-    if deps:
-        data["dependencies"] = deps
+        out.append("channels:")
+        out += [f"  - {yaml_scalar(c)}" for c in channels]
+    deps = [f"{r.name}={r.version}={r.build}" for r in recs]
+    if deps or state.pip_on_top:
+        out.append("dependencies:")
+        out += [f"  - {yaml_scalar(d)}" for d in deps]
+        if state.pip_on_top:
+            out.append("  - pip:")
+            out += [f"      - {yaml_scalar(f'{condameta.pip_name(d)}=={d.raw_version}')}" for d in state.pip_on_top]
     variables = condameta.environment_variables(env.prefix)
     if variables:
-        data["variables"] = variables
-    data["prefix"] = str(env.prefix)
-    return dump_yaml(data)
+        out.append("variables:")
+        out += [f"  {yaml_scalar(k)}: {yaml_scalar(v)}" for k, v in variables.items()]
+    out.append(f"prefix: {yaml_scalar(str(env.prefix))}")
+    return "\n".join(out) + "\n"
 
 
-def dump_yaml(data) -> str:
-    """YAML laid out as conda writes it: block style, keys in order, lists indented under their key."""
-    import yaml
+_PLAIN = r"^[A-Za-z0-9_/.][^\x00-\x1f\x7f#'\"]*$"
+# what a YAML reader would take for a number, a bool or null (YAML 1.1, as PyYAML reads it)
+_NOT_STRINGS = (r"(?i)^(?:[-+.]?[0-9][0-9a-fA-FxXoObB_.:eE+-]*|[-+]?\.(?:inf|nan)|~|null|true|false|yes|no|on|off"
+                r"|y|n)$")
 
-    class Dumper(yaml.SafeDumper):  # the pure emitter: libyaml's cannot indent lists under their key
-        def increase_indent(self, flow=False, indentless=False):
-            return super().increase_indent(flow, False)
 
-    return yaml.dump(data, Dumper=Dumper, default_flow_style=False, sort_keys=False, indent=2,
-                     width=1 << 16, allow_unicode=True)
+def yaml_scalar(value: str) -> str:
+    """A string as a YAML emitter writes it: plain when it reads back as the same string, else quoted."""
+    if (re.match(_PLAIN, value) and not re.match(_NOT_STRINGS, value) and ": " not in value and " #" not in value
+            and not value.endswith((":", " ")) and not value.startswith(("- ", "? "))):
+        return value
+    if value.isprintable():
+        return "'" + value.replace("'", "''") + "'"
+    return json.dumps(value)  # a double-quoted YAML scalar, escapes included
 
 
 def header(state: State, spec: str) -> str:
@@ -191,6 +202,8 @@ def write_atomic(path: Path, text: str, shown: Optional[str] = None) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    import tempfile
+
     try:
         fd, tmp = tempfile.mkstemp(dir=str(folder), prefix=f".{real.name}.", suffix=".tmp")
     except OSError as e:

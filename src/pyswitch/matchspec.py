@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
-_VERSION_ATOM = re.compile(r"^(==|!=|<=|>=|~=|<|>|=)?([A-Za-z0-9_.+!*-]*)$")
+_EXPORTED = r"^([A-Za-z0-9_][A-Za-z0-9_.+-]*)=([A-Za-z0-9_.+!]+)=([A-Za-z0-9_.+]+)$"
+_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$"
+_VERSION_ATOM = r"^(==|!=|<=|>=|~=|<|>|=)?([A-Za-z0-9_.+!*-]*)$"
 _BRACKET_ITEM = re.compile(r"""\s*([a-z_]+)\s*=\s*(?:'([^']*)'|"([^"]*)"|([^,\]]*?))\s*(?:,|$)""")
 
 
-@dataclass(frozen=True)
-class CondaSpec:
+class CondaSpec(NamedTuple):
     name: str
     version: Optional[str]   # a conda version spec (`1.24*`, `1.24.3`, `>=1.24,<2`), None for any
     build: Optional[str]     # a build string, `*` globs allowed; None for any
@@ -36,6 +35,11 @@ class CondaSpec:
 def parse(text: str) -> CondaSpec:
     """A conda spec; ValueError when it is not one conda would read."""
     s = text.strip()
+    exact = re.match(_EXPORTED, s)
+    if exact:  # name=version=build, as export writes every line: exact version and build
+        name, version, build = exact.groups()
+        _check_version_spec(version)
+        return CondaSpec(name, version, build, s[len(name):])
     if " #" in s or s.startswith("#"):
         s = s.split("#", 1)[0].strip()
     if not s:
@@ -48,7 +52,7 @@ def parse(text: str) -> CondaSpec:
     if "::" in s:
         s = s.rsplit("::", 1)[1]
     m = re.match(r"^([^ =<>!~]+)\s*(.*)$", s)
-    if not m or not _NAME.match(m.group(1)):
+    if not m or not re.match(_NAME, m.group(1)):
         raise ValueError("not a package name")
     name, rest = m.group(1), m.group(2).strip()
     version, build = _version_and_build(rest)
@@ -105,7 +109,7 @@ def _version_and_build(rest: str) -> Tuple[Optional[str], Optional[str]]:
 def _check_version_spec(spec: str) -> None:
     for alternative in spec.split("|"):
         for atom in alternative.split(","):
-            m = _VERSION_ATOM.match(atom)
+            m = re.match(_VERSION_ATOM, atom)
             if not m or (not m.group(2) and atom not in ("", "*")) or "*" in m.group(2).rstrip("*").rstrip("."):
                 raise ValueError(f"unreadable version '{atom}'")
 
@@ -119,11 +123,13 @@ def version_matches(spec: str, version: str) -> bool:
 def _atom_matches(atom: str, version: str) -> bool:
     if atom in ("", "*"):
         return True
-    m = _VERSION_ATOM.match(atom)
+    m = re.match(_VERSION_ATOM, atom)
     op, target = m.group(1) or "", m.group(2)
     fuzzy = target.endswith("*")
     target = target.rstrip("*").rstrip(".")
     if not target:
+        return True
+    if op in ("", "==") and not fuzzy and version == target:
         return True
     if op == "" and not fuzzy:
         return compare(version, target) == 0

@@ -9,33 +9,30 @@ and for pip. Only what a command asks for is read: METADATA's headers up front,
 """
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from pyswitch.environment import Environment
 from pyswitch.pyversion import read_pyvenv_cfg
 
-_SEPARATORS = re.compile(r"[-_.]+")
-_VALID_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
-_CANONICAL_VERSION = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
-_HEADER = re.compile(r"^(From |[\041-\071\073-\176]*:|[\t ])")
+_SEPARATORS = r"[-_.]+"
+_VALID_NAME = r"(?i)^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$"
+_CANONICAL_VERSION = r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$"
+_HEADER = r"^(From |[\041-\071\073-\176]*:|[\t ])"
 _MAX_METADATA = 1 << 20
 
 
 def canonical_name(name: str) -> str:
     """PEP 503 normalisation: runs of `-`, `_` and `.` become one `-`, lower case."""
-    return _SEPARATORS.sub("-", name).lower()
+    return re.sub(_SEPARATORS, "-", name).lower()
 
 
 def normalized_version(raw: str) -> Optional[str]:
     """The PEP 440 normal form pip shows ('1.0.0-rc1' -> '1.0.0rc1'); None when not PEP 440."""
-    if _CANONICAL_VERSION.match(raw):
+    if re.match(_CANONICAL_VERSION, raw):
         return raw
     from packaging.version import InvalidVersion, Version
     try:
@@ -44,14 +41,17 @@ def normalized_version(raw: str) -> Optional[str]:
         return None
 
 
-@dataclass(frozen=True, eq=False)
 class Dist:
     """One installed distribution, as pip and importlib.metadata see it."""
 
-    info: Path                  # the .dist-info / .egg-info folder (or file), or an egg's EGG-INFO
-    location: Path              # the search-path entry it was found in
-    folder_name: str            # the info folder's own name, as listed
-    headers: Mapping[str, str] = field(repr=False)  # METADATA's first value of each header, lower-case keys
+    def __init__(self, info: str, location: str, folder_name: str, headers: Mapping[str, str]):
+        self.info = info                  # the .dist-info / .egg-info folder (or file), or an egg's EGG-INFO
+        self.location = location          # the search-path entry it was found in
+        self.folder_name = folder_name    # the info folder's own name, as listed
+        self.headers = headers            # METADATA's first value of each header, lower-case keys
+
+    def __repr__(self) -> str:
+        return f"Dist({self.folder_name!r} in {self.location!r})"
 
     @property
     def name(self) -> str:
@@ -91,13 +91,16 @@ class Dist:
 
     def read_text(self, name: str) -> Optional[str]:
         """A file of the info folder, or None when it is missing or unreadable."""
-        if not self.info.is_dir():
+        try:
+            fd = os.open(os.path.join(self.info, name), os.O_RDONLY)
+        except OSError:  # missing, or info is an .egg-info file
             return None
         try:
-            with open(self.info / name, "rb") as f:
-                return f.read(_MAX_METADATA).decode("utf-8")
+            return os.read(fd, _MAX_METADATA).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
+        finally:
+            os.close(fd)
 
     @cached_property
     def installer(self) -> Optional[str]:
@@ -114,6 +117,8 @@ class Dist:
         text = self.read_text("direct_url.json")
         if text is None:
             return None
+        import json
+
         try:
             data = json.loads(text)
         except ValueError:
@@ -149,38 +154,58 @@ def valid_direct_url(data) -> bool:
 
 
 # --- reading METADATA ---------------------------------------------------------------------
-def read_headers(path: Path) -> Optional[Dict[str, str]]:
+def read_headers(path: str) -> Optional[Dict[str, str]]:
     """The first value of each header of an RFC 822 metadata file (as email's parser reads it)."""
     try:
-        with open(path, "rb") as f:
-            data = f.read(_MAX_METADATA)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
-    text = data.decode("utf-8", "surrogateescape")
+    try:
+        data = os.read(fd, 8192)
+        if len(data) == 8192:  # Name and Version come first: the rest is rarely needed
+            headers = _parse_headers(data, final=False)
+            if headers is not None:
+                return headers
+            while len(data) < _MAX_METADATA:
+                more = os.read(fd, 1 << 16)
+                if not more:
+                    break
+                data += more
+        return _parse_headers(data, final=True)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _parse_headers(data: bytes, final: bool) -> Optional[Dict[str, str]]:
+    """The headers; None when `data` is not `final` and ends before they do."""
+    lines = data.decode("utf-8", "surrogateescape").split("\n")
+    if not final:
+        lines.pop()  # the last piece may be a line cut in two
     headers: Dict[str, str] = {}
-    for line in text.splitlines():
-        if not line:
-            break
-        if not _HEADER.match(line):
-            break  # not a header: the body starts here
+    for line in lines:
+        line = line.rstrip("\r")
+        if not line or not re.match(_HEADER, line):
+            return headers  # a blank line (or a non-header) ends the headers
         if line[0] in " \t":
             continue  # a folded continuation: names and versions are never folded
         key, _, value = line.partition(":")
         key = key.strip().lower()
         if key not in headers:
-            headers[key] = value.lstrip(" \t").rstrip("\r\n")
+            headers[key] = value.lstrip(" \t")
         if "name" in headers and "version" in headers:
-            break  # all that is ever needed here
-    return headers
+            return headers  # all that is ever needed here
+    return headers if final else None
 
 
-def _metadata_file(info: Path, folder_name: str) -> Path:
+def _metadata_file(info: str, folder_name: str) -> str:
     low = folder_name.lower()
     if low.endswith(".dist-info"):
-        return info / "METADATA"
+        return os.path.join(info, "METADATA")
     if low.endswith(".egg"):
-        return info / "PKG-INFO"          # info is the egg's EGG-INFO folder
-    return info / "PKG-INFO" if info.is_dir() else info  # an .egg-info file is the metadata itself
+        return os.path.join(info, "PKG-INFO")          # info is the egg's EGG-INFO folder
+    return os.path.join(info, "PKG-INFO") if os.path.isdir(info) else info  # an .egg-info file is the metadata
 
 
 # --- the search path ----------------------------------------------------------------------
@@ -274,6 +299,9 @@ def _with_pth_dirs(site_dirs: List[Path]) -> List[Path]:
 
 def _probed_path(env: Environment) -> List[Path]:
     """For `system`, whose layout is its distributor's: ask the interpreter once for sys.path."""
+    import json
+    import subprocess
+
     from pyswitch.pyversion import python_in
 
     py = python_in(env.bin_dir)
@@ -289,7 +317,7 @@ def _probed_path(env: Environment) -> List[Path]:
 
 
 # --- scanning -----------------------------------------------------------------------------
-def scan_folder(location: Path) -> List[Tuple[Path, str]]:
+def scan_folder(location: str) -> List[Tuple[str, str]]:
     """(info path, folder name) of every distribution in one folder, egg-links followed."""
     try:
         names = sorted(os.listdir(location))
@@ -299,11 +327,11 @@ def scan_folder(location: Path) -> List[Tuple[Path, str]]:
     for name in names:
         low = name.lower()
         if low.endswith((".dist-info", ".egg-info")):
-            infos.append((location / name, name))
-        elif low.endswith(".egg") and (location / name / "EGG-INFO").is_dir():
-            eggs.append((location / name / "EGG-INFO", name))
+            infos.append((os.path.join(location, name), name))
+        elif low.endswith(".egg") and os.path.isdir(os.path.join(location, name, "EGG-INFO")):
+            eggs.append((os.path.join(location, name, "EGG-INFO"), name))
         elif low.endswith(".egg-link"):
-            links.append(location / name)
+            links.append(os.path.join(location, name))
     found = infos + eggs
     for link in links:
         target = _egg_link_target(link)
@@ -312,31 +340,43 @@ def scan_folder(location: Path) -> List[Tuple[Path, str]]:
     return found
 
 
-def _egg_link_target(link: Path) -> Optional[Path]:
+def _egg_link_target(link: str) -> Optional[str]:
     try:
         with open(link, "rb") as f:
             text = f.read(65536).decode("utf-8", "surrogateescape")
     except OSError:
         return None
+    folder = os.path.dirname(link)
     for line in text.splitlines():
         if line.strip():
-            target = link.parent / line.strip()
-            return target if target.is_dir() and target != link.parent else None
+            target = os.path.normpath(os.path.join(folder, line.strip()))
+            return target if os.path.isdir(target) and target != os.path.normpath(folder) else None
     return None
+
+
+def egg_links(paths: List[Path]) -> FrozenSet[str]:
+    """The `.egg-link` file names on the search path (legacy `setup.py develop` installs)."""
+    names = set()
+    for location in paths:
+        try:
+            names.update(n for n in os.listdir(location) if n.endswith(".egg-link"))
+        except OSError:
+            pass
+    return frozenset(names)
 
 
 def dists_in(paths: List[Path]) -> List[Dist]:
     """Every valid distribution on these search-path entries; the first of each name wins."""
     out: List[Dist] = []
     seen = set()
-    for location in paths:
+    for location in map(str, paths):
         for info, folder_name in scan_folder(location):
             headers = read_headers(_metadata_file(info, folder_name))
             if headers is None:
                 continue
             dist = Dist(info=info, location=location, folder_name=folder_name, headers=headers)
             key = dist.key
-            if not key or key in seen or not _VALID_NAME.match(key):
+            if not key or key in seen or not re.match(_VALID_NAME, key):
                 continue  # pip skips leftovers such as ~umpy-1.0.dist-info
             seen.add(key)
             out.append(dist)

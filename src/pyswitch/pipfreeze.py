@@ -15,23 +15,18 @@ from its `.dist-info`; an environment without pip gets the newest pip's rules):
 from __future__ import annotations
 
 import os
-import pathlib
 import re
-import urllib.parse
-from dataclasses import dataclass
-from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Collection, List, NamedTuple, Optional, Sequence, Tuple
 
 from pyswitch.packages import Dist, normalized_version
 
 STDLIB_PKGS = frozenset({"python", "wsgiref", "argparse"})
 BUILD_BACKENDS = frozenset({"setuptools", "distribute", "wheel"})
-_SCP = re.compile(r"^(\w+@)?([^/:]+):(\w[^:]*)$")
-_SHA = re.compile(r"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$")
+_SCP = r"^(\w+@)?([^/:]+):(\w[^:]*)$"
+_SHA = r"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"
 
 
-@dataclass(frozen=True)
-class Frozen:
+class Frozen(NamedTuple):
     """One distribution as pip freeze prints it."""
 
     dist: Dist
@@ -55,8 +50,7 @@ class Frozen:
         return url if sep else None
 
 
-@dataclass(frozen=True)
-class PipRules:
+class PipRules(NamedTuple):
     """Which pip is freezing: its version decides what it hides and where versions come from."""
 
     pip_version: Optional[Tuple[int, ...]]   # None: no pip in the environment (newest rules)
@@ -89,10 +83,12 @@ def _release(version: str) -> Optional[Tuple[int, ...]]:
     return tuple(int(x) for x in m.group(1).split(".")) if m else None
 
 
-def freeze(dists: Sequence[Dist], python_version: Optional[str], search: Sequence[Path]) -> List[Frozen]:
-    """pip freeze's entries for these distributions, in its order, without what it hides."""
+def freeze(dists: Sequence[Dist], python_version: Optional[str], egg_links: Collection[str] = ()) -> List[Frozen]:
+    """pip freeze's entries for these distributions, in its order, without what it hides.
+
+    `egg_links`: the `.egg-link` file names on the search path (see packages.egg_links)."""
     rules = rules_for(dists, python_version)
-    entries = [frozen(d, rules, search) for d in dists if d.key not in rules.hidden]
+    entries = [frozen(d, rules, egg_links) for d in dists if d.key not in rules.hidden]
     entries.sort(key=lambda e: e.name.lower())
     return entries
 
@@ -101,14 +97,14 @@ def freeze_lines(entries: Sequence[Frozen]) -> List[str]:
     return [line for e in entries for line in e.lines]
 
 
-def frozen(dist: Dist, rules: PipRules, search: Sequence[Path]) -> Frozen:
+def frozen(dist: Dist, rules: PipRules, egg_links: Collection[str] = ()) -> Frozen:
     raw = dist.raw_version
     if rules.version_from_folder and dist.folder_version:
         raw = dist.folder_version
     version = normalized_version(raw)
     pinned = f"{dist.name}=={version}" if version is not None else f"{dist.name}==={raw}"
     shown = version if version is not None else raw
-    location = editable_location(dist, search)
+    location = editable_location(dist, egg_links)
     if location is not None:
         requirement, comments = _editable(location, dist.name, pinned)
         return Frozen(dist, dist.name, shown, requirement, True, tuple(comments), location)
@@ -118,7 +114,7 @@ def frozen(dist: Dist, rules: PipRules, search: Sequence[Path]) -> Frozen:
     return Frozen(dist, dist.name, shown, pinned, False)
 
 
-def editable_location(dist: Dist, search: Sequence[Path]) -> Optional[str]:
+def editable_location(dist: Dist, egg_links: Collection[str]) -> Optional[str]:
     """The project folder of an editable install (PEP 610, else a legacy .egg-link)."""
     direct = dist.direct_url
     if direct is not None:
@@ -126,10 +122,10 @@ def editable_location(dist: Dist, search: Sequence[Path]) -> Optional[str]:
         if isinstance(info, dict) and info.get("editable") and direct["url"].startswith("file:"):
             return url_to_path(direct["url"])
         return None
-    for name in (re.sub(r"[^A-Za-z0-9.]+", "-", dist.name), dist.name):
-        for folder in search:
-            if (folder / f"{name}.egg-link").is_file():
-                return str(dist.location)
+    if egg_links:
+        for name in (re.sub(r"[^A-Za-z0-9.]+", "-", dist.name), dist.name):
+            if f"{name}.egg-link" in egg_links:
+                return dist.location
     return None
 
 
@@ -152,6 +148,8 @@ def direct_reference(direct: dict, name: str) -> str:
 
 def _redacted(direct: dict) -> str:
     """The URL without a user:password (kept for git's `git@` and ${VAR} forms), as pip stores it."""
+    import urllib.parse
+
     url = direct["url"]
     parts = urllib.parse.urlsplit(url)
     if "@" not in parts.netloc:
@@ -165,6 +163,7 @@ def _redacted(direct: dict) -> str:
 
 
 def url_to_path(url: str) -> str:
+    import urllib.parse
     from urllib.request import url2pathname
 
     _, netloc, path, _, _ = urllib.parse.urlsplit(url)
@@ -175,6 +174,7 @@ def url_to_path(url: str) -> str:
 
 def path_to_url(path: str) -> str:
     """pip's path_to_url: an absolute, normalised path as a file: URL."""
+    import urllib.parse
     from urllib.request import pathname2url
 
     return urllib.parse.urljoin("file:", pathname2url(os.path.normpath(os.path.abspath(path))))
@@ -210,8 +210,10 @@ def _git_remote_to_pip_url(url: str) -> Optional[str]:
     if re.match(r"\w+://", url):
         return url
     if os.path.exists(url):
+        import pathlib
+
         return pathlib.PurePath(os.path.abspath(url)).as_uri()
-    m = _SCP.match(url)
+    m = re.match(_SCP, url)
     if m:
         return m.expand(r"ssh://\1\2/\3")
     return None
@@ -234,8 +236,7 @@ def _project_subdirectory(location: str, repo_root: str) -> Optional[str]:
     return os.path.relpath(current, repo_root)
 
 
-@dataclass(frozen=True)
-class GitRepo:
+class GitRepo(NamedTuple):
     """A git work tree, read from its `.git` (folder or `gitdir:` file), never by running git."""
 
     top: str
@@ -309,7 +310,7 @@ class GitRepo:
             return None
         for _ in range(5):  # symbolic refs may chain, briefly
             if not head.startswith("ref:"):
-                return head.lower() if _SHA.match(head) else None
+                return head.lower() if re.match(_SHA, head) else None
             head = self._ref(head[4:].strip()) or ""
         return None
 
