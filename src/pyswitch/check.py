@@ -126,9 +126,19 @@ class Comparison:
         self.state = state
         self.decl = decl
         self.records_by_key = None
-        self.by_key: Dict[str, Dist] = {}
-        for d in state.dists:
-            self.by_key.setdefault(d.key, d)
+        self._by_key: Optional[Dict[str, Dist]] = None
+
+    def dist(self, key: str) -> Optional[Dist]:
+        """The installed distribution of a PEP 503 name (for a conda env, pip's first: they are read already)."""
+        if self.state.is_conda and self._by_key is None:
+            for d in self.state.pip_on_top:
+                if d.key == key:
+                    return d
+        if self._by_key is None:
+            self._by_key = {}
+            for d in self.state.dists:
+                self._by_key.setdefault(d.key, d)
+        return self._by_key.get(key)
 
     def differences(self) -> List[Difference]:
         out: List[Difference] = []
@@ -173,7 +183,7 @@ class Comparison:
             return (r.version, r.build) if r is not None else None
         if key == "python" and self.state.env.python_version:  # a venv checked against an environment.yml
             return self.state.env.python_version, None
-        dist = self.by_key.get(canonical_name(key))
+        dist = self.dist(canonical_name(key))
         return (dist.version, None) if dist is not None else None
 
     # pip requirements
@@ -222,7 +232,7 @@ class Comparison:
                 if entry.editable and _same_path(req.url, _editable_path(entry)):
                     return d
         if req.key:
-            return self.by_key.get(req.key)
+            return self.dist(req.key)
         for d in self.state.dists:  # a bare URL or path with no name: whatever was installed from it
             if d.direct_url is not None and _same_target(req, self.state.frozen_of(d), d, self.state):
                 return d

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, NamedTuple, Optional
 
 from pyswitch.environment import Environment
-from pyswitch.packages import Dist, dists_in, site_packages
+from pyswitch.packages import Dist, dists_in, installer_of, read_dist, scan_folder, site_packages
 
 _HEAD = 8 * 1024
 _JSON_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"')
@@ -210,13 +210,26 @@ def site_dists(env: Environment, recs: List[CondaRecord]) -> List[Dist]:
     return dists_in([sp]) if sp is not None else []
 
 
-def pip_on_top(env: Environment, recs: List[CondaRecord], dists: List[Dist]) -> List[Dist]:
-    """Distributions pip or uv put there: not conda's by INSTALLER, and owned by no record."""
-    candidates = [d for d in dists if (d.installer or "").lower() != "conda"]
+def pip_on_top(env: Environment, recs: List[CondaRecord]) -> List[Dist]:
+    """Distributions pip or uv put there: not conda's by INSTALLER, and owned by no record.
+
+    INSTALLER is read first, so conda's own packages (most of a conda env) cost one small
+    read each and their METADATA is never opened. Egg-links are not followed, as conda does not."""
+    sp = conda_site_packages(env, recs)
+    if sp is None:
+        return []
+    candidates = []
+    for info, folder_name in scan_folder(str(sp), follow_links=False):
+        installer = installer_of(info)
+        if (installer or "").lower() == "conda":
+            continue
+        dist = read_dist(info, str(sp), folder_name)
+        if dist is not None:
+            dist.__dict__["installer"] = installer
+            candidates.append(dist)
     if not candidates:
         return []
-    sp = conda_site_packages(env, recs)
-    owned = _owned_info_folders(recs, sp, [d.folder_name for d in candidates]) if sp else set()
+    owned = _owned_info_folders(recs, sp, [d.folder_name for d in candidates])
     return [d for d in candidates if d.folder_name not in owned]
 
 
@@ -241,7 +254,17 @@ def _files_list(rec: CondaRecord) -> Optional[bytes]:
     if start >= 0 and head.find(b'\n  ]', start) >= 0:
         return head[start:head.find(b'\n  ]', start)]
     try:
-        return rec.path.read_bytes()
+        with open(rec.path, "rb") as f:
+            if start < 0:
+                return f.read()  # not conda's layout: search it all
+            data = bytearray(head)
+            f.seek(len(head))
+            while True:  # read on until the list ends: paths_data, after it, repeats it
+                chunk = f.read(1 << 18)
+                data += chunk
+                end = data.find(b'\n  ]', max(start, len(data) - len(chunk) - 4))
+                if end >= 0 or not chunk:
+                    return bytes(data[start:end if end >= 0 else len(data)])
     except OSError:
         return None
 

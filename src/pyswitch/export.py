@@ -95,7 +95,7 @@ class State:
         """For a conda env: what pip or uv installed there, sorted by the name conda gives it."""
         if not self.is_conda:
             return []
-        extra = condameta.pip_on_top(self.env, self.records, self.dists)
+        extra = condameta.pip_on_top(self.env, self.records)
         return sorted(extra, key=condameta.pip_name)
 
     def packages(self) -> List[Dict[str, str]]:

@@ -105,11 +105,7 @@ class Dist:
     @cached_property
     def installer(self) -> Optional[str]:
         """`INSTALLER`'s first line: pip, uv, conda, ... (None when absent)."""
-        text = self.read_text("INSTALLER")
-        if text is None:
-            return None
-        lines = text.strip().splitlines()
-        return lines[0].strip() if lines else ""
+        return installer_of(self.info)
 
     @cached_property
     def direct_url(self) -> Optional[Dict]:
@@ -124,6 +120,21 @@ class Dist:
         except ValueError:
             return None
         return data if valid_direct_url(data) else None
+
+
+def installer_of(info: str) -> Optional[str]:
+    """The first line of an info folder's `INSTALLER`, None when it has none."""
+    try:
+        fd = os.open(os.path.join(info, "INSTALLER"), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        text = os.read(fd, 4096).decode("utf-8", "replace").strip()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return text.splitlines()[0].strip() if text else ""
 
 
 def _strip_suffix(name: str) -> str:
@@ -317,7 +328,7 @@ def _probed_path(env: Environment) -> List[Path]:
 
 
 # --- scanning -----------------------------------------------------------------------------
-def scan_folder(location: str) -> List[Tuple[str, str]]:
+def scan_folder(location: str, follow_links: bool = True) -> List[Tuple[str, str]]:
     """(info path, folder name) of every distribution in one folder, egg-links followed."""
     try:
         names = sorted(os.listdir(location))
@@ -333,7 +344,7 @@ def scan_folder(location: str) -> List[Tuple[str, str]]:
         elif low.endswith(".egg-link"):
             links.append(os.path.join(location, name))
     found = infos + eggs
-    for link in links:
+    for link in links if follow_links else ():
         target = _egg_link_target(link)
         if target is not None:
             found.extend(scan_folder(target))
@@ -365,16 +376,20 @@ def egg_links(paths: List[Path]) -> FrozenSet[str]:
     return frozenset(names)
 
 
+def read_dist(info: str, location: str, folder_name: str) -> Optional[Dist]:
+    headers = read_headers(_metadata_file(info, folder_name))
+    return Dist(info, location, folder_name, headers) if headers is not None else None
+
+
 def dists_in(paths: List[Path]) -> List[Dist]:
     """Every valid distribution on these search-path entries; the first of each name wins."""
     out: List[Dist] = []
     seen = set()
     for location in map(str, paths):
         for info, folder_name in scan_folder(location):
-            headers = read_headers(_metadata_file(info, folder_name))
-            if headers is None:
+            dist = read_dist(info, location, folder_name)
+            if dist is None:
                 continue
-            dist = Dist(info=info, location=location, folder_name=folder_name, headers=headers)
             key = dist.key
             if not key or key in seen or not re.match(_VALID_NAME, key):
                 continue  # pip skips leftovers such as ~umpy-1.0.dist-info
