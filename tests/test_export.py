@@ -126,6 +126,28 @@ def test_export_of_a_real_pyenv_version_reads_it_without_writing(roots, pyswitch
     assert sorted(os.listdir(site)) == before
 
 
+def test_export_of_a_legacy_venv_follows_its_old_pip(tmp_path, wheels):
+    """Python 3.6's pip 18.1: pkg_resources' names, and `-f` lines for the configured find-links."""
+    roots = Roots(tmp_path)
+    base = roots.link_version("3.6.15")
+    roots.pin(roots.project, "3.6.15\n")
+    py = fast_venv(base / "bin" / "python", roots.project / ".venv")
+    assert run(roots, "trust").returncode == 0
+    wheel = handmade_wheel(tmp_path, "Some_Thing.Else", "2.0", "something")
+    pip_install(py, wheels, "six", "PySocks", str(wheel))
+    conf = tmp_path / "xdg" / "pip"
+    conf.mkdir(parents=True)
+    (conf / "pip.conf").write_text(f"[global]\nfind-links = {wheels}\n[freeze]\nfind-links = {tmp_path} {wheels}\n")
+    packages = ["PySocks==1.7.1", "six==1.16.0", "Some-Thing.Else==2.0"]  # pip 18 reads no direct_url.json
+    for env, links in (({"XDG_CONFIG_DIRS": str(tmp_path / "xdg")}, [str(tmp_path), str(wheels)]),
+                       ({"PIP_FIND_LINKS": "/somewhere/else"}, ["/somewhere/else"])):
+        r = run(roots, "export", env=env)
+        assert r.returncode == 0, r.stderr
+        frozen = pip_freeze(py, tmp_path, dict(roots.env, **env)).splitlines()
+        assert r.stdout.splitlines()[1:] == frozen
+        assert frozen == [f"-f {link}" for link in links] + packages
+
+
 # --- pip freeze's rules, on fabricated environments (fast) -------------------------------------------
 def freeze_of(roots, pyswitch, name="3.11.7"):
     roots.pin(roots.project, f"{name}\n")

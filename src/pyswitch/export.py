@@ -83,6 +83,14 @@ class State:
         """pip freeze's entries, in its order, without what it hides."""
         return pipfreeze.freeze(self.dists, self.env.python_version, self.egg_links)
 
+    @cached_property
+    def find_links(self) -> List[str]:
+        """What a pip older than 21.2 echoes first: `-f` for each configured find-links."""
+        if not self.rules.legacy:
+            return []
+        in_venv = (self.env.prefix / "pyvenv.cfg").is_file()
+        return pipfreeze.configured_find_links(self.ctx.environ, str(self.ctx.home), str(self.env.prefix), in_venv)
+
     def frozen_of(self, dist: packages.Dist) -> pipfreeze.Frozen:
         """pip freeze's entry for any distribution, hidden ones too."""
         cache = self.__dict__.setdefault("_frozen_of", {})
@@ -164,7 +172,7 @@ def header(state: State, spec: str) -> str:
 
 
 def requirements_txt(state: State, spec: str) -> str:
-    lines = [header(state, spec)] + pipfreeze.freeze_lines(state.frozen)
+    lines = [header(state, spec)] + pipfreeze.freeze_lines(state.frozen, state.find_links)
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,9 @@ from its `.dist-info`; an environment without pip gets the newest pip's rules):
   comment, or `-e git+URL@commit#egg=name` when the project is in a git work tree with a
   remote (read from `.git` on disk, the way `git config`/`git rev-parse` would answer);
 - left out: pip itself, and setuptools, wheel and distribute except where pip >= 23.2 runs on
-  Python >= 3.12 (pip stopped hiding them there); python, wsgiref and argparse always.
+  Python >= 3.12 (pip stopped hiding them there); python, wsgiref and argparse always;
+- pip before 21.2 (Python 3.6's 18.1, 2.7's 19.2.3): pkg_resources' spelling of names
+  (`typing-extensions`), and a first `-f LINK` line for each find-links of pip's configuration.
 """
 from __future__ import annotations
 
@@ -64,6 +66,16 @@ class PipRules(NamedTuple):
         return STDLIB_PKGS | {"pip"} | BUILD_BACKENDS
 
     @property
+    def legacy(self) -> bool:
+        """pip < 21.2: pkg_resources' project name (`typing-extensions`), and `-f` for each find-links."""
+        return self.pip_version is not None and self.pip_version < (21, 2)
+
+    @property
+    def reads_direct_url(self) -> bool:
+        """PEP 610 came to pip freeze in pip 20.1."""
+        return self.pip_version is None or self.pip_version >= (20, 1)
+
+    @property
     def version_from_folder(self) -> bool:
         """pkg_resources (pip on Python < 3.11) and pip >= 24.2 take the version from the folder name."""
         if self.python < (3, 11):
@@ -93,8 +105,42 @@ def freeze(dists: Sequence[Dist], python_version: Optional[str], egg_links: Coll
     return entries
 
 
-def freeze_lines(entries: Sequence[Frozen]) -> List[str]:
-    return [line for e in entries for line in e.lines]
+def freeze_lines(entries: Sequence[Frozen], find_links: Sequence[str] = ()) -> List[str]:
+    return [f"-f {link}" for link in find_links] + [line for e in entries for line in e.lines]
+
+
+def configured_find_links(environ, home: str, prefix: str, in_venv: bool) -> List[str]:
+    """The find-links a legacy pip's freeze echoes: pip's config files, then PIP_FIND_LINKS.
+
+    Files from lowest to highest precedence, as pip reads them: PIP_CONFIG_FILE, the site
+    files ($XDG_CONFIG_DIRS/pip/pip.conf, /etc/pip.conf), the user's (~/.pip/pip.conf,
+    ~/.config/pip/pip.conf), the venv's; a [freeze] value beats a [global] one."""
+    import configparser
+
+    files = []
+    env_file = environ.get("PIP_CONFIG_FILE")
+    if env_file:
+        files.append(env_file)
+    xdg_dirs = environ.get("XDG_CONFIG_DIRS", "/etc/xdg")
+    files += [os.path.join(os.path.expanduser(d), "pip", "pip.conf") for d in xdg_dirs.split(os.pathsep) if d]
+    files.append("/etc/pip.conf")
+    if not (env_file and os.path.exists(env_file)):
+        files += [os.path.join(home, ".pip", "pip.conf"),
+                  os.path.join(environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "pip", "pip.conf")]
+    if in_venv:
+        files.append(os.path.join(prefix, "pip.conf"))
+    found = {}
+    for path in files:
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(path, encoding="utf-8")
+        except (configparser.Error, OSError, UnicodeDecodeError):
+            continue
+        for section in ("global", "freeze"):
+            if parser.has_option(section, "find-links"):
+                found[section] = parser.get(section, "find-links")
+    value = environ.get("PIP_FIND_LINKS") or found.get("freeze") or found.get("global") or ""
+    return value.split()
 
 
 def frozen(dist: Dist, rules: PipRules, egg_links: Collection[str] = ()) -> Frozen:
@@ -102,16 +148,17 @@ def frozen(dist: Dist, rules: PipRules, egg_links: Collection[str] = ()) -> Froz
     if rules.version_from_folder and dist.folder_version:
         raw = dist.folder_version
     version = normalized_version(raw)
-    pinned = f"{dist.name}=={version}" if version is not None else f"{dist.name}==={raw}"
+    name = re.sub(r"[^A-Za-z0-9.]+", "-", dist.folder_project or dist.name) if rules.legacy else dist.name
+    pinned = f"{name}=={version}" if version is not None else f"{name}==={raw}"
     shown = version if version is not None else raw
     location = editable_location(dist, egg_links)
     if location is not None:
-        requirement, comments = _editable(location, dist.name, pinned)
-        return Frozen(dist, dist.name, shown, requirement, True, tuple(comments), location)
-    direct = dist.direct_url
+        requirement, comments = _editable(location, name, pinned)
+        return Frozen(dist, name, shown, requirement, True, tuple(comments), location)
+    direct = dist.direct_url if rules.reads_direct_url else None
     if direct is not None:
-        return Frozen(dist, dist.name, shown, direct_reference(direct, dist.name), False)
-    return Frozen(dist, dist.name, shown, pinned, False)
+        return Frozen(dist, name, shown, direct_reference(direct, name), False)
+    return Frozen(dist, name, shown, pinned, False)
 
 
 def editable_location(dist: Dist, egg_links: Collection[str]) -> Optional[str]:
