@@ -213,7 +213,7 @@ class Comparison:
         name = req.name or dist.name
         if req.url is not None:
             entry = self.state.frozen_of(dist)
-            if _same_target(req, entry, dist, self.state):
+            if _same_target(req, entry, dist):
                 return None, dist
             installed = entry.reference if entry.reference else dist.version
             if entry.editable:
@@ -234,7 +234,7 @@ class Comparison:
         if req.key:
             return self.dist(req.key)
         for d in self.state.dists:  # a bare URL or path with no name: whatever was installed from it
-            if d.direct_url is not None and _same_target(req, self.state.frozen_of(d), d, self.state):
+            if d.direct_url is not None and _same_target(req, self.state.frozen_of(d), d):
                 return d
         return None
 
@@ -283,7 +283,7 @@ def _strip_fragment(url: str) -> str:
     return url.split("#", 1)[0].rstrip("/")
 
 
-def _same_target(req: PipRequirement, entry, dist: Dist, state: State) -> bool:
+def _same_target(req: PipRequirement, entry, dist: Dist) -> bool:
     """Whether an installed distribution came from the URL, path or VCS revision a requirement names."""
     wanted = req.url or ""
     direct = dist.direct_url

@@ -229,11 +229,11 @@ def pip_on_top(env: Environment, recs: List[CondaRecord]) -> List[Dist]:
             candidates.append(dist)
     if not candidates:
         return []
-    owned = _owned_info_folders(recs, sp, [d.folder_name for d in candidates])
+    owned = _owned_info_folders(recs, [d.folder_name for d in candidates])
     return [d for d in candidates if d.folder_name not in owned]
 
 
-def _owned_info_folders(recs: List[CondaRecord], sp: Path, folders: List[str]) -> set:
+def _owned_info_folders(recs: List[CondaRecord], folders: List[str]) -> set:
     """The info folders among `folders` that some record's file list names."""
     wanted = set(folders)
     owned: set = set()

@@ -396,8 +396,3 @@ def dists_in(paths: List[Path]) -> List[Dist]:
             seen.add(key)
             out.append(dist)
     return out
-
-
-def installed(env: Environment, environ: Mapping[str, str], home: Path) -> List[Dist]:
-    """What `pip` running in `env` would see as installed."""
-    return dists_in(search_path(env, environ, home))

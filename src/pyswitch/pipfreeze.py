@@ -219,14 +219,6 @@ def url_to_path(url: str) -> str:
     return url2pathname(path)
 
 
-def path_to_url(path: str) -> str:
-    """pip's path_to_url: an absolute, normalised path as a file: URL."""
-    import urllib.parse
-    from urllib.request import pathname2url
-
-    return urllib.parse.urljoin("file:", pathname2url(os.path.normpath(os.path.abspath(path))))
-
-
 # --- editable installs and git ----------------------------------------------------------------
 def _editable(location: str, name: str, pinned: str) -> Tuple[str, List[str]]:
     location = os.path.normcase(os.path.abspath(location))
