@@ -288,4 +288,6 @@ def install_selected(ctx: Context, say: Say, warn: Say) -> List[str]:
         installer.rehash()
     if not installer.installed:
         say("nothing to install: everything is already there")
+    from pyswitch.check import install_report
+    install_report(ctx, say)  # SPEC 8: what `check` would say, without failing
     return installer.installed

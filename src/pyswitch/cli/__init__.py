@@ -14,7 +14,7 @@ COMMANDS = {
     "init": "init", "shell": "shell", "local": "pin", "global": "pin", "version": "version",
     "versions": "version", "which": "which", "exec": "which", "rehash": "rehash",
     "install": "install", "uninstall": "uninstall", "prune": "prune", "trust": "trust",
-    "doctor": "doctor",
+    "doctor": "doctor", "export": "export", "check": "export",
 }
 HIDDEN = {"_resolve": "rehash"}
 
