@@ -9,7 +9,6 @@ and pyswitch both get a throwaway root whose versions/ symlink the real builds.
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys

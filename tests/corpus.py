@@ -23,6 +23,8 @@ from typing import Dict, List, Optional, Tuple, Union
 from conftest import BIN, REAL_VERSIONS, Roots, write_exe
 
 REAL = ("3.8.18", "3.12.1", "3.13.0")
+# other installers' Pythons: venvs of these, in the folders uv, mise and asdf use
+OTHERS = {"uv": "3.11.7", "mise": "3.10.13", "asdf": "3.9.18"}
 # what a file of the corpus holds: bytes, or a kind of special file
 Content = Union[bytes, Tuple[str, ...]]
 FIFO = ("fifo",)
@@ -134,6 +136,15 @@ CASES: List[Case] = [
     Case("pyenv-version-blank-conda-file", {P: b"conda:ml\n"}, "conda:ml", env={"PYENV_VERSION": "\n"}),
     Case("pyswitch-version-conda-beats-file", {P: b"web\n"}, "conda:ml", env={"PYSWITCH_VERSION": "conda:ml"}),
     Case("sparse-1tib-conda", {P: b"conda:ml "}, "conda:ml", sparse=1 << 40),
+    # --- uv's, mise's and asdf's Pythons: one namespace with pyenv's
+    Case("uv", {P: b"uv:3.11\n"}, "uv:3.11.7"),
+    Case("mise", {P: b"mise:3.10\n"}, "mise:3.10.13"),
+    Case("asdf", {P: b"asdf:3\n"}, "asdf:3.9.18"),
+    Case("bare-falls-to-uv", {P: b"3.11.7\n"}, "uv:3.11.7"),  # pyenv has 3.11.99, never 3.11.7
+    Case("bare-falls-to-mise", {P: b"3.10\n"}, "mise:3.10.13"),
+    Case("bare-falls-to-asdf", {P: b"python-3.9\n"}, "asdf:3.9.18"),
+    Case("installer-in-pyswitch-version", {P: b"3.8\n"}, "mise:3.10.13", env={"PYSWITCH_VERSION": "mise:3.10"}),
+    Case("installer-secondary", {P: b"3.8\nuv:3.11\n"}, "3.8.18"),
     # --- no version file here or above
     Case("nothing", {}, "system"),
     Case("global", {}, "3.12.1", world="global"),
@@ -169,7 +180,7 @@ class World:
 
 
 def real_available() -> bool:
-    return all((REAL_VERSIONS / v / "bin" / "python").exists() for v in REAL)
+    return all((REAL_VERSIONS / v / "bin" / "python").exists() for v in (*REAL, *OTHERS.values()))
 
 
 def _venv(python: Path, where: Path) -> Path:
@@ -218,6 +229,10 @@ def build_world(base: Path, kind: str, cases: List[Case]) -> World:
     _conda_meta(nopy, None)
     write_exe(nopy / "bin" / "curl", "#!/bin/sh\necho conda curl\n")
     roots.env["PYSWITCH_CONDA_ROOTS"] = str(croot)
+    data = roots.home / ".local" / "share"
+    _venv(REAL_VERSIONS / OTHERS["uv"] / "bin" / "python", data / "uv" / "python" / f"cpython-{OTHERS['uv']}-linux-x86_64-gnu")
+    _venv(REAL_VERSIONS / OTHERS["mise"] / "bin" / "python", data / "mise" / "installs" / "python" / OTHERS["mise"])
+    _venv(REAL_VERSIONS / OTHERS["asdf"] / "bin" / "python", roots.home / ".asdf" / "installs" / "python" / OTHERS["asdf"])
     if kind == "global":
         roots.root.mkdir(parents=True, exist_ok=True)
         (roots.root / "version").write_text("3.12\n")

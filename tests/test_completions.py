@@ -23,7 +23,7 @@ def need_shell(name: str) -> None:
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_completion_files_match_what_click_generates(shell):
+def test_completion_files_are_up_to_date(shell):
     wanted = generate(shell)
     have = (REPO_COMPLETIONS / f"pyswitch.{shell}").read_text(encoding="utf-8")
     assert have == wanted, "regenerate them: python -m pyswitch.shells.completion"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, REAL_VERSIONS, fake_python, write_exe
+from conftest import BIN, REAL_VERSIONS, write_exe
 
 PROBE = "import sys; print(sys.prefix)"
 
@@ -334,4 +334,4 @@ def test_a_venv_whose_path_holds_a_colon_never_puts_a_relative_entry_on_path(she
         assert all(p.startswith("/") for p in state.path.split(":")), state.path
         assert state.path == start.path and state.get("VIRTUAL_ENV") is None
         assert state.prefix == str(project / ".venv")  # the shims still run it
-    assert transcript.count(f"pyswitch: ignoring ./.venv (its path holds ':', which PATH cannot hold)") == 1
+    assert transcript.count("pyswitch: ignoring ./.venv (its path holds ':', which PATH cannot hold)") == 1

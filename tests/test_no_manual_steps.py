@@ -11,11 +11,10 @@ import os
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import BIN, REAL_VERSIONS, fake_python, write_exe
+from conftest import REAL_VERSIONS, write_exe
 from shell_session import INIT, SHELLS, Session
 
 # a pip that "installs" a command: writes it into its own bin/, as pip does for black

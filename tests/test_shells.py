@@ -8,19 +8,17 @@ group; each step writes the shell's exported environment (`env -0`) and `sys.pre
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict
 
 import pytest
 
 from conftest import BIN, REAL_VERSIONS, Roots
 
-from shell_session import ARGV, INIT, MARKER, SHELLS, Session, State, need_shell, set_env, unset_env
+from shell_session import INIT, MARKER, SHELLS, Session, State, need_shell, set_env, unset_env
 
 HOSTILE = "'\";&&e-$ èрт🚒♞中片-j"
 ACTIVATE = {"bash": ". ", "zsh": ". ", "fish": "source "}

@@ -7,11 +7,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import fake_python, write_exe
+from conftest import write_exe
 
 PRINT_VERSION = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
 

@@ -303,7 +303,8 @@ def test_an_env_outside_the_envs_folders_is_refused(roots, tmp_path):
     r = run(roots, "uninstall", "conda:stray", "--yes")
     assert r.returncode == 1
     assert r.stderr.strip() == (f"pyswitch: refusing to uninstall 'conda:stray': its real path {stray} is "
-                                "outside the pyenv versions folder and the conda envs folders")
+                                "outside the pyenv versions folder, the conda envs folders and uv's, mise's and "
+                                "asdf's folders")
     assert (stray / "conda-meta").is_dir()
 
 

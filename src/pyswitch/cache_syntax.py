@@ -63,7 +63,7 @@ def answer(syn: Syntax, gen: str, checks: Sequence[Tuple[str, str]], fields: Pai
            envs: Sequence[Pairs]) -> str:
     """An answer file: `_pyswitch_memo` (the guard, then the fields) and `_pyswitch_env N`."""
     tests = [syn.tests["gen"].format(p=syn.quote(gen))] + [syn.tests[t].format(p=syn.quote(p)) for t, p in checks]
-    i1, i2 = syn.indent, syn.indent * 2
+    i1 = syn.indent
     out = [f"# pyswitch answer, generation {gen}; generated, do not edit",
            syn.function.format(name="_pyswitch_memo"),
            i1 + syn.guard.format(tests=syn.all_of.join(tests)),

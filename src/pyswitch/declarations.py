@@ -7,7 +7,8 @@ Requirements files are read as pip reads them: `\\` continues a line, ` #` start
 `${VAR}` is expanded; `-r FILE` is followed (relative to the file that names it), `-c FILE`
 (constraints), index and build options are accepted and change nothing; `-e` and
 `name @ URL` lines, and bare URLs or paths, are understood. environment.yml is read with a
-real YAML parser (PyYAML), and its `pip:` list with the requirements reader.
+real YAML parser (PyYAML) in environment_yml.py, and its `pip:` list with the requirements
+reader here.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from pyswitch.packages import canonical_name
 MAX_FILE = 16 << 20
 # patterns are strings, compiled (and cached) by `re` on first use: a command pays for the ones it uses
 EXPORT_HEADER = r"^# python \S+ \(.*\)\s*$"
-_COMMENT = r"(^|\s+)#.*$"
+COMMENT = r"(^|\s+)#.*$"
 _ENV_VAR = r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})"
 _ARCHIVE = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".zip")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
@@ -113,15 +114,17 @@ class Declaration:
 def read(path: Path, shown: str, environ: Mapping[str, str]) -> Declaration:
     """The declaration in `path`: environment.yml by its name (.yml/.yaml), else requirements."""
     if path.name.lower().endswith((".yml", ".yaml")):
+        from pyswitch.environment_yml import read_environment_yml
+
         return read_environment_yml(path, shown, environ)
     reqs: List[PipRequirement] = []
-    text = _read_text(path, shown)
+    text = read_text(path, shown)
     exported = bool(re.match(EXPORT_HEADER, text.split("\n", 1)[0]))
     _requirements(text, path, shown, environ, reqs, {os.path.realpath(path)})
     return Declaration(path, shown, "requirements", exported, pip=reqs)
 
 
-def _read_text(path: Path, shown: str) -> str:
+def read_text(path: Path, shown: str) -> str:
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -153,8 +156,8 @@ def _logical_lines(text: str):
     pending: List[str] = []
     first = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.endswith("\\") or re.match(_COMMENT, line):
-            if re.match(_COMMENT, line):
+        if not line.endswith("\\") or re.match(COMMENT, line):
+            if re.match(COMMENT, line):
                 line = " " + line
             if pending:
                 pending.append(line)
@@ -170,7 +173,7 @@ def _logical_lines(text: str):
         yield first, "".join(pending)
 
 
-def _expand(line: str, environ: Mapping[str, str]) -> str:
+def expand(line: str, environ: Mapping[str, str]) -> str:
     for var, name in re.findall(_ENV_VAR, line):
         value = environ.get(name)
         if value:
@@ -181,10 +184,10 @@ def _expand(line: str, environ: Mapping[str, str]) -> str:
 def _requirements(text: str, path: Path, shown: str, environ: Mapping[str, str],
                   out: List[PipRequirement], seen: Set[str]) -> None:
     for number, raw in _logical_lines(text):
-        line = re.sub(_COMMENT, "", raw).strip()
+        line = re.sub(COMMENT, "", raw).strip()
         if not line:
             continue
-        parse_line(_expand(line, environ), path, shown, number, environ, out, seen)
+        parse_line(expand(line, environ), path, shown, number, environ, out, seen)
 
 
 def _split_options(line: str):
@@ -259,7 +262,7 @@ def _nested(value: str, path: Path, shown: str, number: int, line: str, environ,
     seen.add(real)
     nested_shown = str(target) if os.path.isabs(value) else os.path.normpath(os.path.join(os.path.dirname(shown), value))
     try:
-        text = _read_text(target, nested_shown)
+        text = read_text(target, nested_shown)
     except Unreadable:
         raise
     except PyswitchError as e:
@@ -390,78 +393,3 @@ def project_name(folder: Path) -> Optional[str]:
     except (configparser.Error, OSError, UnicodeDecodeError):
         name = ""
     return name or None
-
-
-# --- environment.yml --------------------------------------------------------------------------
-def read_environment_yml(path: Path, shown: str, environ: Mapping[str, str]) -> Declaration:
-    """conda's environment file: `dependencies` (conda specs and a `pip:` list), `prefix` if exported."""
-    text = _read_text(path, shown)
-    lines = text.splitlines()
-    try:
-        import yaml
-    except ImportError:  # pragma: no cover - PyYAML is a dependency
-        raise PyswitchError("reading environment.yml needs PyYAML: pip install PyYAML") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        root = yaml.compose(text, Loader=loader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        number = mark.line + 1 if mark is not None else 1
-        raise Unreadable(shown, number, lines[number - 1].strip() if number <= len(lines) else "") from None
-    except yaml.YAMLError:
-        raise PyswitchError(f"cannot read {shown} as YAML") from None
-    if root is None:
-        raise PyswitchError(f"{shown} is empty: nothing to compare with")
-
-    def bad(node, why: str = "") -> Unreadable:
-        """The node's own text when it is one value, else its line."""
-        number = node.start_mark.line + 1
-        if isinstance(node, yaml.ScalarNode) and node.value:
-            text = str(node.value).strip()
-        else:
-            text = lines[number - 1].strip() if number <= len(lines) else ""
-        return Unreadable(shown, number, text, why)
-
-    if not isinstance(root, yaml.MappingNode):
-        raise bad(root, "expected name, channels and dependencies")
-    decl = Declaration(path, shown, "environment", exported=False)
-    for key_node, value_node in root.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if key == "prefix":
-            decl.exported = True  # conda env export and pyswitch export write it; hand-written files rarely do
-        if key != "dependencies":
-            continue
-        if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null"):
-            continue
-        if not isinstance(value_node, yaml.SequenceNode):
-            raise bad(value_node, "dependencies must be a list")
-        for item in value_node.value:
-            _dependency(item, decl, bad, path, shown, environ, yaml)
-    return decl
-
-
-def _dependency(item, decl: Declaration, bad, path: Path, shown: str, environ, yaml) -> None:
-    if isinstance(item, yaml.ScalarNode) and not item.tag.endswith(":null"):
-        try:
-            spec = matchspec.parse(str(item.value))
-        except ValueError:
-            raise bad(item) from None
-        decl.conda.append(CondaRequirement(str(item.value).strip(), shown, item.start_mark.line + 1, spec))
-        return
-    if isinstance(item, yaml.MappingNode) and len(item.value) == 1:
-        key_node, value_node = item.value[0]
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == "pip":
-            if isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null"):
-                return
-            if not isinstance(value_node, yaml.SequenceNode):
-                raise bad(value_node, "pip: must be a list")
-            seen = {os.path.realpath(path)}
-            for entry in value_node.value:
-                if not isinstance(entry, yaml.ScalarNode) or entry.tag.endswith(":null"):
-                    raise bad(entry)
-                text = re.sub(_COMMENT, "", str(entry.value)).strip()
-                if text:
-                    parse_line(_expand(text, environ), path, shown, entry.start_mark.line + 1, environ,
-                               decl.pip, seen)
-            return
-    raise bad(item)

@@ -17,7 +17,8 @@ from pyswitch import envvars, legacy, recorded
 from pyswitch.backends import conda as conda_backend
 from pyswitch.backends.venv import project_venv
 from pyswitch.backends.system import is_pyenv_shims
-from pyswitch.files import same_file
+from pyswitch.backends import installers
+from pyswitch.files import is_within, same_file
 from pyswitch.environment import Environment, Kind
 from pyswitch.health import problem
 from pyswitch.inventory import Inventory
@@ -87,6 +88,8 @@ def check_path(ctx: Context, inv: Inventory) -> List[Check]:
             ahead.append((d, "pyenv's shims"))
         elif (parent / "conda-meta").is_dir():
             ahead.append((d, "a conda env's bin"))
+        elif other_installer(ctx, d):
+            ahead.append((d, other_installer(ctx, d)))
         elif (parent / "pyvenv.cfg").is_file():
             ahead.append((d, "a venv's bin"))
         elif python_in(Path(d)) is not None:
@@ -102,6 +105,26 @@ def check_path(ctx: Context, inv: Inventory) -> List[Check]:
     else:
         fix = f"in {rc}, put `{line}` after every line that changes PATH, and open a new shell"
     return [Check("path", PROBLEM, f"PATH has {what} ahead of the shims {ctx.shims_dir}", fix)]
+
+
+def other_installer(ctx: Context, entry: str) -> Optional[str]:
+    """What a PATH entry of uv's, mise's or asdf's is, where it puts their Python ahead."""
+    for installer in installers.INSTALLERS:
+        shims = installer.shims(ctx)
+        if shims is not None and same_file(entry, shims):
+            return f"{installer.kind}'s shims"
+        if is_within(_real(entry), _real(installer.folder(ctx))):
+            return f"a {installer.kind} Python's bin"
+    if same_file(entry, installers.uv_bin_dir(ctx)):
+        uv = _real(installers.UV.folder(ctx))
+        try:
+            links = sorted(n for n in os.listdir(entry) if n.startswith("python")
+                           and is_within(_real(os.path.join(entry, n)), uv))
+        except OSError:
+            links = []
+        if links:
+            return f"uv's Python links: {', '.join(links)}"
+    return None
 
 
 def check_hook(ctx: Context, inv: Inventory) -> List[Check]:

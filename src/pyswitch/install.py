@@ -17,6 +17,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from pyswitch import conda_tools, envvars, shims
 from pyswitch.backends.system import find_on_path
+from pyswitch.environment import Kind
 from pyswitch.errors import PyswitchError
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
@@ -139,9 +140,10 @@ def prereleases(token: str, available: Sequence[str]) -> List[str]:
 class Installer:
     """Installs specs one by one, telling the user what it does through `say`."""
 
-    def __init__(self, ctx: Context, say: Say):
+    def __init__(self, ctx: Context, say: Say, with_tool: Optional[str] = None):
         self.ctx = ctx
         self.say = say
+        self.with_tool = with_tool      # "uv" or "python-build" (--with); None: python-build, else uv
         self.installed: List[str] = []
         self._defs: Optional[List[str]] = None
         self._build_tool: Optional[Tool] = None
@@ -168,12 +170,45 @@ class Installer:
             self._conda(spec.name, python, env_file)
         elif spec.kind == "envs":
             self._envs(token, spec.parent, spec.name, python)
+        elif spec.kind == Kind.UV:
+            self._uv(spec.name)
+        elif spec.kind in (Kind.MISE, Kind.ASDF):
+            raise PyswitchError(f"pyswitch installs {spec.kind}'s Pythons only through {spec.kind} itself; "
+                                f"{inv.install_hint(token)}")
+        elif self.with_tool == "uv" or (self.with_tool is None and self._uv_instead(token)):
+            self._uv(without_python_prefix(token) or token)
         else:
             self._pyenv(token)
         return True
 
+    def _uv_instead(self, token: str) -> bool:
+        """Where python-build is not found but uv is, a CPython spec goes to uv (prebuilt, no compiler)."""
+        try:
+            self._build_tool = self._build_tool or find_python_build(self.ctx)
+            return False
+        except PyswitchError:
+            name = without_python_prefix(token) or token
+            if find_on_path(self.ctx, "uv") is not None and re.match(r"^\d+(\.\d+){0,2}t?$", name):
+                return True
+            raise
+
+    def _uv(self, request: str) -> None:
+        uv = find_on_path(self.ctx, "uv")
+        if uv is None:
+            raise PyswitchError("uv not found on PATH: install it (https://docs.astral.sh/uv/), or build with "
+                                "python-build: pyswitch install --with python-build")
+        tool = Tool("uv", (str(uv), "python", "install"))
+        self.say(f"installing {request} with uv ({uv}): a prebuilt CPython")
+        run_tool(self.ctx, tool, [request], request)
+        self.installed.append(f"uv:{request}")
+
     def _pyenv(self, token: str) -> None:
-        tool = self._build_tool or find_python_build(self.ctx)
+        try:
+            tool = self._build_tool or find_python_build(self.ctx)
+        except PyswitchError as e:
+            if self.with_tool is None and find_on_path(self.ctx, "uv") is not None:
+                raise PyswitchError(f"{e}; or install it with uv: pyswitch install --with uv {token}") from None
+            raise
         self._build_tool = tool
         if self._defs is None:
             self._defs = definitions(self.ctx, tool)
@@ -250,9 +285,10 @@ def env_file_beside(selection: Selection) -> Optional[Path]:
     return None
 
 
-def install_specs(ctx: Context, tokens: Sequence[str], python: Optional[str], say: Say) -> List[str]:
+def install_specs(ctx: Context, tokens: Sequence[str], python: Optional[str], say: Say,
+                  with_tool: Optional[str] = None) -> List[str]:
     """`pyswitch install SPEC...`; returns what was installed."""
-    installer = Installer(ctx, say)
+    installer = Installer(ctx, say, with_tool)
     try:
         for token in tokens:
             installer.install(token, python)
@@ -261,7 +297,7 @@ def install_specs(ctx: Context, tokens: Sequence[str], python: Optional[str], sa
     return installer.installed
 
 
-def install_selected(ctx: Context, say: Say, warn: Say) -> List[str]:
+def install_selected(ctx: Context, say: Say, warn: Say, with_tool: Optional[str] = None) -> List[str]:
     """`pyswitch install`: every missing spec of the selected version file, in order.
 
     Stops at the first failure (its status becomes ours), after rehashing what it did install.
@@ -277,7 +313,7 @@ def install_selected(ctx: Context, say: Say, warn: Say) -> List[str]:
     where = "PYSWITCH_VERSION" if sel.source == "shell" else sel.origin
     say(f"installing what {where} asks for: {' '.join(sel.specs)}")
     env_file = env_file_beside(sel)
-    installer = Installer(ctx, say)
+    installer = Installer(ctx, say, with_tool)
     try:
         for token in dict.fromkeys(sel.specs):
             if token == "system":

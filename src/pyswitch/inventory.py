@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, List, Optional, Set
 
-from pyswitch.backends import conda, pyenv, system, venv
+from pyswitch.backends import conda, installers, pyenv, system, venv
 from pyswitch.environment import Environment, Kind
 from pyswitch.files import is_within
 from pyswitch.paths import Context
@@ -47,7 +47,17 @@ class Inventory:
     @cached_property
     def others(self) -> List[Environment]:
         """Interpreters other installers manage (uv, mise, asdf)."""
-        return []
+        return installers.discover(self.ctx, self.probe)
+
+    def installer_names(self, kind: str) -> List[str]:
+        prefix = f"{kind}:"
+        return [e.name[len(prefix):] for e in self.others if e.kind == kind and not e.shadowed]
+
+    def _installer_latest(self, kind: str, name: str) -> Optional[Environment]:
+        found = latest(name, self.installer_names(kind))
+        if found is None:
+            return None
+        return next(e for e in self.others if e.name == f"{kind}:{found}" and not e.shadowed)
 
     @cached_property
     def short_names(self):
@@ -87,7 +97,7 @@ class Inventory:
         return names
 
     def all(self) -> List[Environment]:
-        envs = self.pyenv + self.conda + self.venvs + ([self.system] if self.system else [])
+        envs = self.pyenv + self.conda + self.others + self.venvs + ([self.system] if self.system else [])
         self.probe.save()
         return envs
 
@@ -133,6 +143,8 @@ class Inventory:
             if pyenv.is_conda_installation(parent):
                 return self._conda_at(parent / "envs" / spec.name)
             return self._pyenv_named(token)
+        if spec.kind in installers.BY_KIND:
+            return self._installer_latest(spec.kind, spec.name) if spec.name else None
         if spec.kind != "name":
             return None
         # pyenv's own order (pyenv-version-name): the name, without `python-`, then `pyenv latest`
@@ -144,7 +156,16 @@ class Inventory:
             found = latest(name, self.version_names) if name else None
             if found:
                 return self._named(found)
-        return self._unique_short(token)
+        found = self._unique_short(token)
+        if found:
+            return found
+        # where pyenv has no match: the highest of uv's, then mise's, then asdf's (SPEC 1)
+        for installer in installers.INSTALLERS:
+            for name in (token, bare):
+                found = self._installer_latest(installer.kind, name) if name else None
+                if found:
+                    return found
+        return None
 
     def _unique_short(self, name: str) -> Optional[Environment]:
         """A pyenv-virtualenv env by its short name where pyenv-virtualenv's link is missing."""
@@ -155,7 +176,11 @@ class Inventory:
         """`try: pyswitch install X` only where X is something install can make."""
         spec = parse_spec(token)
         name = without_python_prefix(spec.name) or spec.name
-        if spec.kind in ("conda", "uv", "mise", "asdf") or _INSTALLABLE.match(name):
+        if spec.kind == Kind.MISE:
+            return f"try: mise install python@{shown(spec.name)}"
+        if spec.kind == Kind.ASDF:
+            return f"try: asdf install python {shown(spec.name)}"
+        if spec.kind in ("conda", Kind.UV) or _INSTALLABLE.match(name):
             return f"try: pyswitch install {shown(token)}"
         return "see what is installed: pyswitch versions"
 
@@ -165,6 +190,9 @@ class Inventory:
         if spec.kind == "conda":
             names = [e.name for e in self.conda if not e.shadowed]
             return difflib.get_close_matches(token, names, n=limit, cutoff=0.0)
+        if spec.kind in installers.BY_KIND:
+            names = [e.name for e in self.others if e.kind == spec.kind and not e.shadowed]
+            return difflib.get_close_matches(token, names, n=limit, cutoff=0.0)
         wanted = release_tuple(without_python_prefix(spec.name) or spec.name)
         releases = [e.name for e in self.pyenv if e.kind == "pyenv" and release_tuple(e.name)]
         if wanted is not None and releases:
@@ -173,5 +201,5 @@ class Inventory:
                 return tuple(abs(a - b) for a, b in zip(wanted + (0, 0, 0), have + (0, 0, 0)))[:3]
             near = sorted(releases, key=distance)[:limit]
             return sorted(near, key=release_tuple)
-        names = [e.name for e in self.pyenv] + [e.name for e in self.conda if not e.shadowed]
+        names = [e.name for e in self.pyenv] + [e.name for e in self.conda + self.others if not e.shadowed]
         return difflib.get_close_matches(token, names, n=limit, cutoff=0.0)

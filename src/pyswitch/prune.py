@@ -76,7 +76,7 @@ class PrunePlan:
 
 def used_prefixes(ctx: Context, inv: Inventory) -> Set[str]:
     """Real prefixes of every environment something uses (see the module doc)."""
-    envs: List[Environment] = inv.pyenv + inv.conda
+    envs: List[Environment] = inv.pyenv + inv.conda + inv.others
     used: Set[str] = set()
     for _file, _source, specs in version_files(ctx):
         for spec in specs:
@@ -110,7 +110,7 @@ def plan_prune(ctx: Context, inv: Optional[Inventory] = None) -> PrunePlan:
     used = used_prefixes(ctx, inv)
     parents = allowed_parents(ctx)
     candidates: List[Environment] = []
-    for e in inv.pyenv + inv.conda:
+    for e in inv.pyenv + inv.conda + inv.others:
         r = real(e.prefix)
         if r in used or refusal(ctx, e, parents) is not None:
             continue

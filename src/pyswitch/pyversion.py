@@ -53,6 +53,25 @@ def from_conda_meta(prefix: Path) -> Optional[str]:
     return None
 
 
+_PATCHLEVEL = re.compile(rb'#define\s+PY_VERSION\s+"(\d+\.\d+\.\d+)')
+
+
+def from_disk(prefix: Path) -> Optional[str]:
+    """What an installed CPython's own headers say: `include/pythonX.Y*/patchlevel.h`."""
+    try:
+        folders = sorted(n for n in os.listdir(prefix / "include") if n.startswith("python"))
+    except OSError:
+        return None
+    for name in folders:
+        try:
+            m = _PATCHLEVEL.search(read_regular(prefix / "include" / name / "patchlevel.h", 1 << 16))
+        except OSError:
+            continue
+        if m:
+            return m.group(1).decode("ascii")
+    return None
+
+
 class VersionProbe:
     """Runs interpreters the disk cannot answer for, once per (path, size, mtime)."""
 

@@ -124,8 +124,8 @@ def remove_target(ctx: Context, target: Target, *, with_cache_notes: bool = True
 
 def _remove_target(ctx: Context, target: Target, with_cache_notes: bool) -> Removed:
     env = target.env
-    if target.conda_command is not None:
-        removed = _remove_with_conda(ctx, target)
+    if target.tool_command is not None:
+        removed = _remove_with_tool(ctx, target)
     else:
         res = disk.remove_tree(env.prefix, parent_must_be=[target.parent])
         if env.kind == "conda":
@@ -137,9 +137,9 @@ def _remove_target(ctx: Context, target: Target, with_cache_notes: bool) -> Remo
     return removed
 
 
-def _remove_with_conda(ctx: Context, target: Target) -> Removed:
+def _remove_with_tool(ctx: Context, target: Target) -> Removed:
     env = target.env
-    # refuse exactly as the direct path would, before conda is asked anything
+    # refuse exactly as the direct path would, before the tool is asked anything
     why = refusal(ctx, env, [str(target.parent)])
     if why:
         raise disk.RefusedRemoval(why)
@@ -147,7 +147,7 @@ def _remove_with_conda(ctx: Context, target: Target) -> Removed:
         before = disk.tree_size(env.prefix)
     except OSError:
         before = 0
-    argv = list(target.conda_command or ())
+    argv = list(target.tool_command or ())
     try:
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               errors="replace", env=dict(ctx.environ))
@@ -160,11 +160,11 @@ def _remove_with_conda(ctx: Context, target: Target) -> Removed:
         errors.append(f"{Path(argv[0]).name} {' '.join(argv[1:3])} failed (exit {proc.returncode}): "
                       f"{last[0]}".rstrip(": "))
     elif os.path.lexists(env.prefix) and not os.path.islink(env.prefix):
-        # conda leaves files it did not install (caches, user files): finish the job safely
+        # the tool leaves files it did not install (caches, user files): finish the job safely
         res = disk.remove_tree(env.prefix, parent_must_be=[target.parent])
         leftover = res.leftover
         errors.extend(res.errors)
-    if not os.path.lexists(env.prefix):
+    if env.kind == Kind.CONDA and not os.path.lexists(env.prefix):
         _unlist_if_gone(ctx, env.prefix)
     try:
         remaining = disk.tree_size(env.prefix) if os.path.lexists(env.prefix) else 0

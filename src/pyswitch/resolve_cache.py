@@ -27,37 +27,34 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
-from pyswitch import cache_syntax, envvars, recorded
+from pyswitch import cache_syntax, envvars
+from pyswitch.cache_sources import AUTO_VAR, Sources, merge, names_file, read_seen, seen_file, sources_here
 from pyswitch.backends import conda as conda_backend
+from pyswitch.backends import installers
 from pyswitch.backends.system import shim_dirs
 from pyswitch.backends.venv import TRUSTED
 from pyswitch.environment import Environment, Kind
 from pyswitch.errors import NotInstalled
 from pyswitch.executables import commands_of
-from pyswitch.files import FileLock, atomic_write, read_regular
+from pyswitch.files import FileLock, atomic_write
 from pyswitch.health import core_commands
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
-from pyswitch.selection import (VALUE_SOURCES, Resolution, Selection, default_selection, global_files,
+from pyswitch.selection import (Resolution, Selection, default_selection,
                                 resolve, select_file, select_value)
-from pyswitch.version_file import VERSION_FILE, examine, walk_up
+from pyswitch.version_file import examine
 
 # env vars whose value changes what discovery finds: a shim seeing another value asks the engine
 WATCHED_VARS = (envvars.PYENV_ROOT, envvars.PYSWITCH_CONDA_ROOTS, envvars.CONDA_EXE, envvars.PYSWITCH_CONFIG,
-                envvars.HOME, "XDG_CONFIG_HOME")
+                envvars.HOME, "XDG_CONFIG_HOME", *installers.VARIABLES)
 # the kernel stamps files with a coarse clock; backdating the cache by this much means a change
 # made while discovery ran is always newer than the cache
 CLOCK_MARGIN_NS = 50_000_000
-MAX_FILES = 128         # version files answered at once
-MAX_VALUES = 32         # variable values answered at once
-MAX_VALUE_BYTES = 4096  # a longer value is never cached: the engine answers it each time
-AUTO_VAR = envvars.PYSWITCH_AUTO_ACTIVATE
 SHELL_KINDS = ("sh", "fish")
 
 
@@ -192,72 +189,6 @@ def value_answer(ctx: Context, inv: Inventory, key: str, name: str, value: str) 
     return build_answer(ctx, inv, key, sel, (), sel.warnings)
 
 
-# --- which sources get answers ----------------------------------------------------------------
-@dataclass
-class Sources:
-    files: List[Tuple[str, str]] = field(default_factory=list)    # (path as walked, source)
-    values: List[Tuple[str, str]] = field(default_factory=list)   # (variable, value)
-
-    def add_file(self, path: str, source: str) -> None:
-        if (path, source) not in self.files:
-            self.files.append((path, source))
-
-    def add_value(self, name: str, value: str) -> None:
-        if (name, value) not in self.values and len(value.encode("utf-8", "surrogateescape")) <= MAX_VALUE_BYTES:
-            self.values.append((name, value))
-
-
-def names_file(ctx: Context) -> Path:
-    return ctx.cache_dir / "names.json"
-
-
-def seen_file(ctx: Context) -> Path:
-    return ctx.cache_dir / "seen.json"
-
-
-def _read_seen(ctx: Context) -> Sources:
-    try:
-        data = json.loads(read_regular(seen_file(ctx), 1 << 20).decode("utf-8", "surrogateescape"))
-        files = [(str(p), str(s)) for p, s in data.get("files", [])]
-        values = [(str(n), str(v)) for n, v in data.get("values", [])]
-    except (OSError, ValueError, TypeError, AttributeError):
-        return Sources()
-    return Sources(files, values)
-
-
-def sources_here(ctx: Context, extra_values: Iterable[Tuple[str, str]] = ()) -> Sources:
-    """What this call of the engine decides from: its own variables and version files."""
-    here = Sources()
-    for name, value in extra_values:
-        here.add_value(name, value)
-    for name in (*VALUE_SOURCES, AUTO_VAR):
-        value = ctx.environ.get(name)
-        if value:
-            here.add_value(name, value)
-    for path in walk_up(str(ctx.cwd)):
-        found = examine(path)
-        if found is not None:
-            here.add_file(path, "local")
-            if found.use:
-                break
-    for path, source in global_files(ctx):
-        here.add_file(str(path), source)
-    for project in recorded.read_paths(ctx.projects_file)[-MAX_FILES // 2:]:
-        here.add_file(f"{project.rstrip('/')}/{VERSION_FILE}", "local")
-    return here
-
-
-def _merge(first: Sources, then: Sources) -> Sources:
-    out = Sources()
-    for p, s in first.files + then.files:
-        if len(out.files) < MAX_FILES:
-            out.add_file(p, s)
-    for n, v in first.values + then.values:
-        if len(out.values) < MAX_VALUES:
-            out.add_value(n, v)
-    return out
-
-
 # --- what makes the whole cache stale ---------------------------------------------------------
 def watched_paths(ctx: Context, inv: Inventory) -> Tuple[List[str], List[str]]:
     """(folders/files whose mtime decides answers, paths whose appearance does)."""
@@ -279,6 +210,8 @@ def watched_paths(ctx: Context, inv: Inventory) -> Tuple[List[str], List[str]]:
     for root in ctx.usual_conda_roots():
         if not root.exists():
             absent.append(str(root))
+    for installer in installers.INSTALLERS:  # uv's, mise's and asdf's Pythons come and go here
+        watch(installer.folder(ctx))
     watch(ctx.conda_environments_txt)
     watch(ctx.trust_file)
     watch(ctx.config_path)
@@ -359,7 +292,7 @@ def write_cache(ctx: Context, inv: Optional[Inventory] = None,
     inv = inv or Inventory(ctx)
     ctx.cache_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(lock_file(ctx)):
-        sources = _merge(sources_here(ctx, extra_values), _read_seen(ctx))
+        sources = merge(sources_here(ctx, extra_values), read_seen(ctx))
         gen = f"{time.time_ns()}.{os.getpid()}"
         answers: List[Answer] = [build_answer(ctx, inv, "default", default_selection(), (), ())]
         kept = Sources()
@@ -449,7 +382,3 @@ def activation_lines(ctx: Context, inv: Optional[Inventory] = None) -> List[str]
     fields = [act.kind, act.prefix, act.bin, act.name] if act else ["", "", "", ""]
     notice = [a.notice_dir, a.notice] if "\n" not in a.notice_dir + a.notice else ["", ""]
     return fields + notice
-
-
-def clear(ctx: Context) -> None:
-    shutil.rmtree(answers_dir(ctx), ignore_errors=True)

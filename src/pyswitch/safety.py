@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Set
 
 from pyswitch.backends import conda as conda_backend
+from pyswitch.backends import installers
 from pyswitch.environment import Environment, Kind
 from pyswitch.files import is_within
 from pyswitch.paths import Context
@@ -27,7 +28,8 @@ def allowed_parents(ctx: Context) -> List[str]:
     """Real paths of the folders an environment may be removed from.
 
     The pyenv versions folder, `versions/V/envs` of each real (not symlinked) version, the
-    `envs/` folder of each conda root and `~/.conda/envs`.
+    `envs/` folder of each conda root, `~/.conda/envs`, and the folders uv, mise and asdf keep
+    their Pythons in.
     """
     out: List[str] = []
     versions = ctx.pyenv_versions
@@ -47,6 +49,9 @@ def allowed_parents(ctx: Context) -> List[str]:
     home_envs = ctx.home / ".conda" / "envs"
     if home_envs.is_dir():
         out.append(real(home_envs))
+    for installer in installers.INSTALLERS:  # uv's, mise's and asdf's own folders, never outside them
+        if installer.folder(ctx).is_dir():
+            out.append(real(installer.folder(ctx)))
     seen: Set[str] = set()
     return [p for p in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
@@ -83,7 +88,7 @@ def refusal(ctx: Context, env: Environment, parents: Sequence[str]) -> Optional[
     where = real(prefix)
     if os.path.dirname(where) not in parents:
         return (f"refusing to uninstall '{env.name}': its real path {where} is outside the pyenv "
-                "versions folder and the conda envs folders")
+                "versions folder, the conda envs folders and uv's, mise's and asdf's folders")
     if is_running_in(where):
         return f"refusing to uninstall '{env.name}': pyswitch itself runs from it ({sys.prefix})"
     return None

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from pyswitch import conda_tools, disk
+from pyswitch.backends import installers
+from pyswitch.backends.system import find_on_path
 from pyswitch.environment import Environment, Kind
 from pyswitch.errors import PyswitchError
 from pyswitch.files import is_within
@@ -35,7 +37,7 @@ class Target:
     pins: Tuple[PinUse, ...] = ()
     venvs: Tuple[VenvUse, ...] = ()
     selected: bool = False
-    conda_command: Optional[Tuple[str, ...]] = None  # a conda env removed by conda; None: deleted here
+    tool_command: Optional[Tuple[str, ...]] = None  # removed by its own tool (conda, uv, mise, asdf); None: here
     links: Tuple[Path, ...] = ()  # pyenv-virtualenv short-name symlinks in versions/ pointing into it
 
     @property
@@ -82,6 +84,13 @@ def resolve_one(inv: Inventory, token: str) -> Environment:
                 raise PyswitchError(f"'{token}' matches several installed versions: {listed}; "
                                     "name the one to remove exactly")
     env = inv.resolve(token)
+    if env is not None and env.kind in installers.BY_KIND and env.name != token:
+        asked = spec.name if spec.kind == env.kind else without_python_prefix(spec.name) or spec.name
+        matches = prefix_matches(asked, inv.installer_names(env.kind))
+        if len(matches) > 1:
+            listed = ", ".join(f"{env.kind}:{m}" for m in reversed(matches))
+            raise PyswitchError(f"'{token}' matches several installed versions: {listed}; "
+                                "name the one to remove exactly")
     if env is None:
         names = [e.name for e in inv.pyenv] + [e.name for e in inv.conda if not e.shadowed]
         near = inv.closest(token)
@@ -97,12 +106,18 @@ def make_target(ctx: Context, inv: Inventory, env: Environment, after: Inventory
         size = disk.tree_size(Path(gone))
     except OSError:
         size = 0
-    command = conda_tools.conda_remove_command(tool, env) if env.kind == Kind.CONDA and tool is not None else None
+    command = None
+    if env.kind == Kind.CONDA and tool is not None:
+        command = conda_tools.conda_remove_command(tool, env)
+    elif env.kind in installers.BY_KIND:  # uv, mise and asdf remove their own, where they are on PATH
+        owner = installers.BY_KIND[env.kind]
+        found = find_on_path(ctx, owner.tool)
+        command = owner.remove(str(found), env) if found is not None else None
     return Target(
         env=env, real_prefix=Path(gone), parent=Path(os.path.dirname(gone)), size_bytes=size,
         pins=tuple(pins_of(inv, after, gone, files)),
         venvs=tuple(venvs_of(ctx, inv, gone)),
-        selected=selected, conda_command=command,
+        selected=selected, tool_command=command,
         links=tuple(short_links(ctx, gone)),
     )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from pyswitch import envvars, recorded
+from pyswitch.backends import installers
 from pyswitch.environment import Environment, Kind
 from pyswitch.errors import PyswitchError
 from pyswitch.files import is_within
@@ -121,17 +122,30 @@ def venvs_of(ctx: Context, inv: Inventory, gone: str) -> List[VenvUse]:
 
 
 def short_links(ctx: Context, gone: str) -> List[Path]:
-    """pyenv-virtualenv's `versions/NAME` symlinks that point into an environment."""
+    """Symlinks that name an environment and go with it: pyenv-virtualenv's `versions/NAME`,
+    uv's minor-version folders and its `~/.local/bin/python3.12`, mise's and asdf's aliases."""
+    folders = [ctx.pyenv_versions] + [i.folder(ctx) for i in installers.INSTALLERS] + [installers.uv_bin_dir(ctx)]
     links = []
-    try:
-        names = sorted(os.listdir(ctx.pyenv_versions))
-    except OSError:
-        return links
-    for n in names:
-        p = ctx.pyenv_versions / n
-        if p.is_symlink() and is_within(real(p), gone):
-            links.append(p)
+    for folder in folders:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for n in names:
+            p = folder / n
+            if p.is_symlink() and _points_into(p, gone):
+                links.append(p)
     return links
+
+
+def _points_into(link: Path, gone: str) -> bool:
+    """The link's target is in `gone`, even where the target is itself a link out of it (uv's
+    `python3.12` links to an install whose own `python3.12` may link elsewhere)."""
+    try:
+        target = os.path.join(os.path.dirname(link), os.readlink(link))
+    except OSError:
+        return False
+    return is_within(real(link), gone) or is_within(real(os.path.dirname(target)), gone)
 
 
 def selected_environments(ctx: Context, inv: Inventory) -> Tuple[List[Environment], str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import List, Optional, Set, Tuple
 
 from pyswitch import envvars
+from pyswitch.backends import installers
 from pyswitch.environment import Environment, Kind
 from pyswitch.paths import Context
 from pyswitch.pyversion import VersionProbe
@@ -25,6 +26,7 @@ def shim_dirs(ctx: Context) -> List[Path]:
         dirs += [ctx.pyenv_root / "plugins" / p / "shims" for p in sorted(os.listdir(ctx.pyenv_root / "plugins"))]
     except OSError:
         pass
+    dirs += installers.shim_folders(ctx)  # mise's and asdf's shims choose a Python of their own
     dirs += [Path(d) for d in path_entries(ctx) if is_pyenv_shims(Path(d))]
     out: List[Path] = []
     for d in dirs:

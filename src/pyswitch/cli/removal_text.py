@@ -20,8 +20,8 @@ def target_lines(t) -> List[str]:
     shown = str(env.prefix) + (f" -> {t.real_prefix}" if str(t.real_prefix) != str(env.prefix) else "")
     lines.append(f"  prefix:     {shown}")
     lines.append(f"  frees:      {size_text(t.size_bytes)}")
-    if t.conda_command:
-        lines.append(f"  removed by: {' '.join(t.conda_command)}")
+    if t.tool_command:
+        lines.append(f"  removed by: {' '.join(t.tool_command)}")
     if t.selected:
         lines.append("  selected:   it is (or holds) the selected environment here; removing it (--force)")
     for p in t.pins:
