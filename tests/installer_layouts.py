@@ -56,7 +56,6 @@ with the version.
 
 import os
 import re
-import stat
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple, Union
 

@@ -2,22 +2,19 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Tuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 from pyswitch.errors import ConfigError
 from pyswitch.files import NotRegular, read_regular
+from pyswitch.values import value
 
 MAX_CONFIG_BYTES = 64 * 1024
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.8 in CI
-    import tomli as tomllib
-
-
-@dataclass(frozen=True)
+@value
 class Config:
     pyenv_root: Optional[str] = None
     conda_roots: Optional[Tuple[str, ...]] = None
@@ -45,20 +42,24 @@ def load_config(path: Path) -> Config:
                           "config.toml file or remove it") from None
     except OSError as e:
         raise ConfigError(f"cannot read config {path}: {e.strerror}") from None
+    if sys.version_info >= (3, 11):  # imported only when there is a config to read
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.8 in CI
+        import tomli as tomllib
     if len(raw) > MAX_CONFIG_BYTES:
         raise ConfigError(f"config {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB; it holds four keys at most")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"invalid TOML in config {path}: {e}; fix or remove the file") from None
-    for key, value in data.items():
+    for key, given in data.items():
         if key not in _KEYS:
             known = ", ".join(sorted(_KEYS))
             raise ConfigError(f"unknown key '{key}' in config {path}; known keys: {known}")
         check, expected = _KEYS[key]
-        if not check(value):
+        if not check(given):
             raise ConfigError(
-                f"key '{key}' in config {path} must be {expected}, not {type(value).__name__} {value!r}"
+                f"key '{key}' in config {path} must be {expected}, not {type(given).__name__} {given!r}"
             )
     venv_dir = data.get("venv_dir", ".venv")
     if not venv_dir or "/" in venv_dir or venv_dir in (".", ".."):

@@ -1,9 +1,12 @@
 """The value every backend produces: one environment that can run `python`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional
+from pyswitch.values import value
 
 
 class Kind:
@@ -23,7 +26,7 @@ KINDS = (Kind.PYENV, Kind.VIRTUALENV, Kind.CONDA, Kind.VENV, Kind.SYSTEM, Kind.U
 INSTALLER_KINDS = (Kind.UV, Kind.MISE, Kind.ASDF)
 
 
-@dataclass(frozen=True)
+@value
 class Environment:
     name: str                 # the spec that selects it: 3.8.18, 3.8.18/envs/web, conda:ml, uv:3.12.4, system, or a venv path
     kind: str                 # one of KINDS

@@ -13,7 +13,10 @@ import json
 import os
 import shlex
 import sys
-from typing import List, Mapping, Optional, Tuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import List, Mapping, Optional, Tuple
 
 SPEC_COMMANDS = {"local": "specs", "global": "specs", "shell": "specs", "uninstall": "removable"}
 
@@ -21,11 +24,9 @@ SPEC_COMMANDS = {"local": "specs", "global": "specs", "shell": "specs", "uninsta
 def _root(environ: Mapping[str, str]) -> str:
     if environ.get("PYSWITCH_ROOT"):
         return os.path.expanduser(environ["PYSWITCH_ROOT"])
-    if environ.get("XDG_DATA_HOME"):
-        return os.path.join(environ["XDG_DATA_HOME"], "pyswitch")
-    import platformdirs
+    from pyswitch import envvars
 
-    return platformdirs.user_data_dir("pyswitch")
+    return envvars.user_dir(environ, envvars.XDG_DATA_HOME)
 
 
 def _words(environ: Mapping[str, str], shell: str) -> Optional[Tuple[List[str], str]]:

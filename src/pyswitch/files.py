@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
-from typing import Iterator, Optional, Union
 
-PathLike = Union[str, "os.PathLike[str]"]
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Iterator, Optional, Union
+
+    PathLike = Union[str, "os.PathLike[str]"]
+
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -69,6 +72,8 @@ def atomic_write(path: PathLike, data: Union[bytes, str], mode: int = 0o644,
     The temporary name is unique (several writers at once each use their own), and it is
     removed again when anything fails, so nothing is left behind.
     """
+    import tempfile  # writers only: readers never pay for it
+
     target = os.fspath(path)
     folder, name = os.path.split(target)
     if isinstance(data, str):

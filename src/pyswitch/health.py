@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import FrozenSet, Optional
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import FrozenSet, Optional
 
 from pyswitch.environment import Environment, Kind
 from pyswitch.pyversion import python_in, read_pyvenv_cfg
+from pyswitch.values import value
 
-_MAJOR_MINOR = re.compile(r"^(\d+)\.(\d+)")
+_MAJOR_MINOR = r"^(\d+)\.(\d+)"
 
 
-@dataclass(frozen=True)
+@value
 class Broken:
     why: str
     fix: str
@@ -32,7 +35,7 @@ def core_commands(env: Environment) -> FrozenSet[str]:
     """python, pip and their versioned names for this env's Python (python3, python3.8, pip3.8):
     the commands that must come from this environment or fail, never from another."""
     names = {"python", "pip"}
-    m = _MAJOR_MINOR.match(env.python_version or "")
+    m = re.match(_MAJOR_MINOR, env.python_version or "")
     majors = [m.group(1)] if m else ["3"]
     for major in majors:
         names.update({f"python{major}", f"pip{major}"})

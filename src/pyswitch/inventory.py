@@ -1,13 +1,14 @@
 """All environments from every backend, and the lookup of one spec among them."""
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import os
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, List, Optional, Set
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Iterable, List, Optional, Set
 
 from pyswitch.backends import conda, installers, pyenv, system, venv
 from pyswitch.environment import Environment, Kind
@@ -18,14 +19,14 @@ from pyswitch.spec import latest, parse_spec, release_tuple, shown, without_pyth
 
 
 # names python-build (or conda, uv) can install: versions and python-build's families
-_INSTALLABLE = re.compile(r"^(\d|pypy|miniconda|anaconda|miniforge|mambaforge|graalpy|jython|ironpython|"
-                          r"micropython|pyston|stackless|activepython|cinder|nogil)")
+_INSTALLABLE = (r"^(\d|pypy|miniconda|anaconda|miniforge|mambaforge|graalpy|jython|ironpython|"
+              r"micropython|pyston|stackless|activepython|cinder|nogil)")
 
 
 class Inventory:
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.probe = VersionProbe(ctx.cache_dir / "python-versions.json")
+        self.probe = VersionProbe(ctx.cache_dir / "python-versions.tsv")
 
     @cached_property
     def pyenv(self) -> List[Environment]:
@@ -77,7 +78,7 @@ class Inventory:
         conda_envs = []
         for e in self.conda:
             if keep(e):
-                conda_envs.append(dataclasses.replace(e, shadowed=e.name in names))
+                conda_envs.append(e._replace(shadowed=e.name in names))
                 names.add(e.name)
         # a cached_property is an instance attribute once computed: these are those values
         after.__dict__.update(pyenv=[e for e in self.pyenv if keep(e)], conda=conda_envs,
@@ -180,12 +181,13 @@ class Inventory:
             return f"try: mise install python@{shown(spec.name)}"
         if spec.kind == Kind.ASDF:
             return f"try: asdf install python {shown(spec.name)}"
-        if spec.kind in ("conda", Kind.UV) or _INSTALLABLE.match(name):
+        if spec.kind in ("conda", Kind.UV) or re.match(_INSTALLABLE, name):
             return f"try: pyswitch install {shown(token)}"
         return "see what is installed: pyswitch versions"
 
     def closest(self, token: str, limit: int = 3) -> List[str]:
         """Installed names nearest to a spec that is not installed, for error messages."""
+        import difflib  # only for this message
         spec = parse_spec(token)
         if spec.kind == "conda":
             names = [e.name for e in self.conda if not e.shadowed]

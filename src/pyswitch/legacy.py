@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Dict, Iterable, Optional, Tuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, Optional, Tuple
 
 from pyswitch.environment import Environment
 from pyswitch.files import find_up, read_regular
 from pyswitch.spec import release_tuple
+from pyswitch.values import value
 
 # packaging and tomllib are imported where used: `versions` only needs the table, and fast
 
@@ -35,12 +38,12 @@ END_OF_LIFE: Dict[Tuple[int, int], date] = {
     (3, 13): date(2029, 10, 31),
     (3, 14): date(2030, 10, 31),
 }
-_LEADING = re.compile(r"^(\d+)\.(\d+)")
+_LEADING = r"^(\d+)\.(\d+)"
 
 
 def feature_release(python_version: Optional[str]) -> Optional[Tuple[int, int]]:
     """(3, 8) for '3.8.18' or '3.8'; None when it does not start with X.Y."""
-    m = _LEADING.match(python_version or "")
+    m = re.match(_LEADING, python_version or "")
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
@@ -82,7 +85,7 @@ def eol_warning(pinned: Iterable[Tuple[str, Optional[str]]], today: Optional[dat
 
 
 # --- requires-python --------------------------------------------------------------------------
-@dataclass(frozen=True)
+@value
 class RequiresPython:
     pyproject: Path
     specifier: str

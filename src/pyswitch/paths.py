@@ -6,21 +6,23 @@ PYSWITCH_CONFIG, PYSWITCH_CONDA_ROOTS), never by patching.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
 
-import platformdirs
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Mapping, Optional, Tuple
+
 
 from pyswitch import envvars
 from pyswitch.config import Config, load_config
 from pyswitch.errors import PyswitchError
+from pyswitch.values import value
 
 VERSION_FILE = ".python-version"
 USUAL_CONDA_ROOTS = ("miniconda3", "anaconda3", "miniforge3", "mambaforge", "micromamba")
 
 
-@dataclass(frozen=True)
+@value
 class Context:
     """Everything a command needs to know about the outside world, read once."""
 
@@ -30,7 +32,7 @@ class Context:
     root: Path
     pyenv_root: Path
     config_path: Path
-    config: Config = field(default_factory=Config)
+    config: Config = Config()
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None) -> "Context":
@@ -124,10 +126,8 @@ def _current_dir(pwd: Optional[str]) -> Path:
 
 
 def _user_config_dir(env: Mapping[str, str]) -> Path:
-    xdg = env.get("XDG_CONFIG_HOME")
-    return Path(xdg) / "pyswitch" if xdg else Path(platformdirs.user_config_dir("pyswitch"))
+    return Path(envvars.user_dir(env, envvars.XDG_CONFIG_HOME))
 
 
 def _user_data_dir(env: Mapping[str, str]) -> Path:
-    xdg = env.get("XDG_DATA_HOME")
-    return Path(xdg) / "pyswitch" if xdg else Path(platformdirs.user_data_dir("pyswitch"))
+    return Path(envvars.user_dir(env, envvars.XDG_DATA_HOME))

@@ -5,55 +5,76 @@ of these answers is the interpreter run, and its answer is cached by path, size 
 """
 from __future__ import annotations
 
-import json
 import os
 import re
-import subprocess
 from pathlib import Path
-from typing import Dict, Optional
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple
 
 from pyswitch.files import atomic_write, read_regular
 
-_CONDA_PY = re.compile(r"^python-(\d+\.\d+\.\d+)-[^-]+\.json$")
-_FULL = re.compile(r"^(\d+\.\d+\.\d+)")
+_CONDA_PY = r"^python-(\d+\.\d+\.\d+)-[^-]+\.json$"
+_FULL = r"^(\d+\.\d+\.\d+)"
 _PROBE = "import sys; print('.'.join(map(str, sys.version_info[:3])))"
 
 
-def from_pyvenv_cfg(prefix: Path) -> Optional[str]:
-    cfg = read_pyvenv_cfg(prefix)
+def from_pyvenv_cfg(prefix: "str | Path") -> Optional[str]:
+    return _cfg_version(read_pyvenv_cfg(prefix))
+
+
+def pyvenv_cfg_version(prefix: str) -> "Optional[Tuple[Optional[str]]]":
+    """None where `prefix` has no pyvenv.cfg file, else (the version it names, or None,): one
+    read answers both "is it a venv" and "which version", which discovery asks of every folder."""
+    path = prefix + "/pyvenv.cfg"
+    try:
+        text = read_regular(path, 1 << 16)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return (None,) if os.path.isfile(path) else None
+    return (_cfg_version(_parse_cfg(text)),)
+
+
+def _cfg_version(cfg: Dict[str, str]) -> Optional[str]:
     for key in ("version", "version_info"):
-        m = _FULL.match(cfg.get(key, ""))
+        m = re.match(_FULL, cfg.get(key, ""))
         if m:
             return m.group(1)
     return None
 
 
-def read_pyvenv_cfg(prefix: Path) -> Dict[str, str]:
+def read_pyvenv_cfg(prefix: "str | Path") -> Dict[str, str]:
     try:
-        text = read_regular(prefix / "pyvenv.cfg", 1 << 16).decode("utf-8", "replace")
+        data = read_regular(os.path.join(prefix, "pyvenv.cfg"), 1 << 16)
     except (OSError, ValueError):
         return {}
+    return _parse_cfg(data)
+
+
+def _parse_cfg(data: bytes) -> Dict[str, str]:
     out = {}
-    for line in text.splitlines():
+    for line in data.decode("utf-8", "replace").splitlines():
         key, sep, value = line.partition("=")
         if sep:
             out[key.strip().lower()] = value.strip()
     return out
 
 
-def from_conda_meta(prefix: Path) -> Optional[str]:
+def from_conda_meta(prefix: "str | Path") -> Optional[str]:
     try:
-        names = os.listdir(prefix / "conda-meta")
+        names = os.listdir(os.path.join(prefix, "conda-meta"))
     except OSError:
         return None
     for n in names:
-        m = _CONDA_PY.match(n)
+        m = re.match(_CONDA_PY, n)
         if m:
             return m.group(1)
     return None
 
 
-_PATCHLEVEL = re.compile(rb'#define\s+PY_VERSION\s+"(\d+\.\d+\.\d+)')
+_PATCHLEVEL = rb'#define\s+PY_VERSION\s+"(\d+\.\d+\.\d+)'
 
 
 def from_disk(prefix: Path) -> Optional[str]:
@@ -64,7 +85,7 @@ def from_disk(prefix: Path) -> Optional[str]:
         return None
     for name in folders:
         try:
-            m = _PATCHLEVEL.search(read_regular(prefix / "include" / name / "patchlevel.h", 1 << 16))
+            m = re.search(_PATCHLEVEL, read_regular(prefix / "include" / name / "patchlevel.h", 1 << 16))
         except OSError:
             continue
         if m:
@@ -73,21 +94,25 @@ def from_disk(prefix: Path) -> Optional[str]:
 
 
 class VersionProbe:
-    """Runs interpreters the disk cannot answer for, once per (path, size, mtime)."""
+    """The version of an interpreter the folders do not name: read from its install where it
+    can be (pyvenv.cfg beside its bin/, patchlevel.h), else asked of it once, and remembered in
+    the root by (path, size, mtime), so it runs once per interpreter, not once per command."""
 
     def __init__(self, cache_file: Path):
         self.cache_file = cache_file
-        self._data: Optional[Dict[str, list]] = None
-        self._dirty = False
+        self._data: Optional[Dict[str, Tuple[int, int, Optional[str]]]] = None
 
-    def _load(self) -> Dict[str, list]:
+    def _load(self) -> Dict[str, Tuple[int, int, Optional[str]]]:
         if self._data is None:
+            self._data = {}
             try:
-                self._data = json.loads(self.cache_file.read_text())
-                if not isinstance(self._data, dict):
-                    self._data = {}
-            except (OSError, ValueError):
-                self._data = {}
+                text = read_regular(self.cache_file, 1 << 20).decode("utf-8", "surrogateescape")
+            except OSError:
+                text = ""
+            for line in text.split("\n"):
+                parts = line.split("\t", 3)  # size, mtime, version, path (last: it may hold a tab)
+                if len(parts) == 4 and parts[0].isdigit() and parts[1].isdigit():
+                    self._data[parts[3]] = (int(parts[0]), int(parts[1]), parts[2] or None)
         return self._data
 
     def version_of(self, python: Path) -> Optional[str]:
@@ -96,43 +121,76 @@ class VersionProbe:
             st = os.stat(real)
         except OSError:
             return None
-        key = [st.st_size, st.st_mtime_ns]
+        found = from_install(Path(python)) or from_install(Path(real))
+        if found:
+            return found
         data = self._load()
         hit = data.get(real)
-        if hit and hit[:2] == key:
+        if hit and hit[:2] == (st.st_size, st.st_mtime_ns):
             return hit[2]
-        try:
-            out = subprocess.run([str(python), "-c", _PROBE], capture_output=True, text=True,
-                                 timeout=10, stdin=subprocess.DEVNULL)
-            version = out.stdout.strip() if out.returncode == 0 and _FULL.match(out.stdout.strip()) else None
-        except (OSError, subprocess.SubprocessError):
-            version = None
-        if version is None:  # Python 2 prints sys.version_info differently through print()
-            try:
-                out = subprocess.run([str(python), "-V"], capture_output=True, text=True, timeout=10,
-                                     stdin=subprocess.DEVNULL)
-                m = re.search(r"(\d+\.\d+\.\d+)", out.stdout + out.stderr)
-                version = m.group(1) if m else None
-            except (OSError, subprocess.SubprocessError):
-                version = None
-        data[real] = key + [version]
-        self._dirty = True
+        version = _ask(python)
+        data[real] = (st.st_size, st.st_mtime_ns, version)
+        self._save()
         return version
 
-    def save(self) -> None:
-        if not self._dirty:
-            return
+    def _save(self) -> None:
+        lines = [f"{size}\t{mtime}\t{version or ''}\t{path}" for path, (size, mtime, version) in self._load().items()
+                 if "\n" not in path]
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.cache_file, json.dumps(self._data))
-            self._dirty = False
+            atomic_write(self.cache_file, "".join(f"{line}\n" for line in lines))
         except OSError:
             pass  # a cache we cannot write only costs time
 
+    def save(self) -> None:
+        """Kept for callers that save once at the end: answers are already saved as they come."""
 
-def python_in(bin_dir: Path) -> Optional[Path]:
+
+_EXECUTABLE = r"^python(\d+\.\d+)"
+
+
+def from_install(python: Path) -> Optional[str]:
+    """An interpreter's version from its own install: the venv's pyvenv.cfg, or the headers of
+    the prefix its bin/ belongs to (`/usr/bin/python3.11` -> `/usr/include/python3.11/patchlevel.h`)."""
+    prefix = python.parent.parent
+    found = from_pyvenv_cfg(prefix)
+    if found:
+        return found
+    m = re.match(_EXECUTABLE, python.name)
+    if not m:
+        return None
+    try:
+        text = read_regular(prefix / "include" / f"python{m.group(1)}" / "patchlevel.h", 1 << 16)
+    except OSError:
+        return None
+    hit = re.search(_PATCHLEVEL, text)
+    return hit.group(1).decode("ascii") if hit else None
+
+
+def _ask(python: Path) -> Optional[str]:
+    """Run the interpreter: the disk could not say."""
+    import subprocess
+
+    try:
+        out = subprocess.run([str(python), "-c", _PROBE], capture_output=True, text=True,
+                             timeout=10, stdin=subprocess.DEVNULL)
+        version = out.stdout.strip() if out.returncode == 0 and re.match(_FULL, out.stdout.strip()) else None
+    except (OSError, subprocess.SubprocessError):
+        version = None
+    if version is None:  # Python 2 prints sys.version_info differently through print()
+        try:
+            out = subprocess.run([str(python), "-V"], capture_output=True, text=True, timeout=10,
+                                 stdin=subprocess.DEVNULL)
+            m = re.search(r"(\d+\.\d+\.\d+)", out.stdout + out.stderr)
+            version = m.group(1) if m else None
+        except (OSError, subprocess.SubprocessError):
+            version = None
+    return version
+
+
+def python_in(bin_dir: "str | Path") -> Optional[Path]:
     for name in ("python", "python3", "python2"):
-        p = bin_dir / name
-        if os.access(p, os.X_OK) and not p.is_dir():
-            return p
+        p = os.path.join(bin_dir, name)
+        if os.access(p, os.X_OK) and not os.path.isdir(p):
+            return Path(p)
     return None

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import List
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import List
 
 from pyswitch.errors import PyswitchError
 from pyswitch.files import atomic_write, printable

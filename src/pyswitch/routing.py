@@ -4,7 +4,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple
 
 from pyswitch.backends.system import find_on_path, path_after_shims
 from pyswitch.environment import Kind

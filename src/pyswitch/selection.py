@@ -7,9 +7,11 @@ environments in routing order. Each source is also resolvable on its own (`selec
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List, Optional, Tuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Callable, List, Optional, Tuple
 
 from pyswitch import envvars
 from pyswitch.backends.venv import ProjectVenv, project_venv
@@ -21,6 +23,7 @@ from pyswitch.paths import Context
 from pyswitch.spec import parse_spec, shown
 from pyswitch.version_file import (examine, find_version_file, is_blank, read_pyenv_version,
                                    read_pyswitch_version, read_version_file)
+from pyswitch.values import value
 
 ORIGIN_DEFAULT = "default"
 # variable -> (source, reader)
@@ -31,7 +34,7 @@ VALUE_SOURCES = {
 FILE_SOURCES = ("local", "global", "pyenv-global")
 
 
-@dataclass(frozen=True)
+@value
 class Selection:
     specs: Tuple[str, ...]     # usable specs, primary first; ("system",) when the source had none
     origin: str                # the file's path, PYSWITCH_VERSION, PYENV_VERSION or default
@@ -101,7 +104,7 @@ def _selection(specs, origin, source, warnings) -> Selection:
     return Selection(tuple(specs), origin, source, tuple(warnings))
 
 
-@dataclass(frozen=True)
+@value
 class Resolution:
     selection: Selection
     interpreter: Environment               # what the primary spec names

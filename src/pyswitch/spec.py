@@ -7,21 +7,24 @@ shims' cache all use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable, List, Optional, Tuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Iterable, List, Optional, Tuple
 
 from pyswitch.errors import PyswitchError
+from pyswitch.values import value
 
 MAX_TOKEN_BYTES = 255
 SHOWN_CHARS = 64
 # installers whose Pythons a spec can name with a prefix: `uv:3.12`
 INSTALLER_PREFIXES = ("uv", "mise", "asdf")
 
-_RELEASE = re.compile(r"^\d+(\.\d+)*$")
-_ENVS_FORM = re.compile(r"^[^/]+/envs/[^/]+$")
+_RELEASE = r"^\d+(\.\d+)*$"
+_ENVS_FORM = r"^[^/]+/envs/[^/]+$"
 
 
-@dataclass(frozen=True)
+@value
 class Spec:
     token: str         # as written
     kind: str          # "system", "conda", "envs" (VERSION/envs/NAME), "name" (pyenv name or prefix),
@@ -56,7 +59,7 @@ def token_problem(token: str) -> Optional[str]:
     parts = token.split("/")
     if any(p in ("", ".", "..") for p in parts):
         return "path traversal"
-    if len(parts) > 1 and not _ENVS_FORM.match(token):
+    if len(parts) > 1 and not re.match(_ENVS_FORM, token):
         return "path"
     return None
 
@@ -86,16 +89,16 @@ def without_python_prefix(name: str) -> Optional[str]:
 
 def release_tuple(name: str) -> Optional[Tuple[int, ...]]:
     """(3, 8, 18) for a plain CPython release name; None for rc/dev/t builds and other names."""
-    if not _RELEASE.match(name):
+    if not re.match(_RELEASE, name):
         return None
     return tuple(int(p) for p in name.split("."))
 
 
-_T_PREFIX = re.compile(r"^(.*[0-9])t$")
-_NEVER = re.compile(r"(-dev|-src|-latest|(a|b|rc)[0-9]+)$")
-_FREE_THREADED = re.compile(r"[0-9]t$")
-_NAMED = re.compile(r"^[A-Za-z0-9]+-")
-_NUMBER = re.compile(r"\s*(-?\d+)")
+_T_PREFIX = r"^(.*[0-9])t$"
+_NEVER = r"(-dev|-src|-latest|(a|b|rc)[0-9]+)$"
+_FREE_THREADED = r"[0-9]t$"
+_NAMED = r"^[A-Za-z0-9]+-"
+_NUMBER = r"\s*(-?\d+)"
 
 
 def prefix_matches(prefix: str, names: Iterable[str]) -> List[str]:
@@ -110,12 +113,12 @@ def prefix_matches(prefix: str, names: Iterable[str]) -> List[str]:
     if prefix in names:
         return [prefix]
     suffix = ""
-    m = _T_PREFIX.match(prefix)
+    m = re.match(_T_PREFIX, prefix)
     if m:
         prefix, suffix = m.group(1), "t"
     picked = [n for n in names
               if n.startswith(prefix) and n[len(prefix):len(prefix) + 1] in ("-", ".") and n.endswith(suffix)
-              and not _NEVER.search(n) and (suffix or not _FREE_THREADED.search(n))]
+              and not re.search(_NEVER, n) and (suffix or not re.search(_FREE_THREADED, n))]
     return sorted(picked, key=_SortKey)
 
 
@@ -129,7 +132,7 @@ class _SortKey:
     """`sort -t. -k1,1r -k2,2nr -k3,3nr -k4,4nr` over pyenv's `KEY|NAME` lines, then the whole line."""
 
     def __init__(self, name: str):
-        m = _NAMED.match(name)
+        m = re.match(_NAMED, name)
         key = f"{name[:m.end() - 1]}.{name[m.end():]}.." if m else f"{name}..."
         self.line = f"{key}|{name}"
         fields = self.line.split(".")
@@ -145,5 +148,5 @@ class _SortKey:
 
 
 def _number(field: str) -> int:
-    m = _NUMBER.match(field)
+    m = re.match(_NUMBER, field)
     return int(m.group(1)) if m else 0

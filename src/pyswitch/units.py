@@ -1,7 +1,9 @@
 """Sizes for people: one formatter, so every command shows bytes alike."""
 from __future__ import annotations
 
-from typing import Optional
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Optional
 
 _UNITS = ("KiB", "MiB", "GiB", "TiB", "PiB")
 

@@ -15,28 +15,31 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional, Sequence, Tuple
 
 from pyswitch import files
 from pyswitch.files import NotRegular, atomic_write, file_kind, printable, read_regular
 from pyswitch.spec import invalid_in, token_problem
+from pyswitch.values import value
 
 VERSION_FILE = ".python-version"
 MAX_READ = 64 * 1024
 LINK_TARGET_SUFFIX = "python-version"
-_SEPARATORS = re.compile(rb"[ \t\r\n]+")
-_ENV_SEPARATORS = re.compile(r"[ \t\r\n]+")
+_SEPARATORS = rb"[ \t\r\n]+"
+_ENV_SEPARATORS = r"[ \t\r\n]+"
 
 
-@dataclass(frozen=True)
+@value
 class ReadResult:
     specs: Tuple[str, ...]
     warnings: Tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@value
 class Candidate:
     """What a `.python-version` path turned out to be."""
 
@@ -62,7 +65,7 @@ def parse_bytes(data: bytes, source: str) -> ReadResult:
     """The specs of a version file's bytes: the first word of each line."""
     words = []
     for line in data.split(b"\n"):
-        first = _SEPARATORS.split(line.strip(b" \t\r"), 1)[0]
+        first = re.split(_SEPARATORS, line.strip(b" \t\r"), maxsplit=1)[0]
         words.append(first.decode("utf-8", "surrogateescape"))
     return parse_words(words, source)
 
@@ -82,7 +85,7 @@ def read_version_file(path: Path) -> ReadResult:
 
 def read_pyswitch_version(value: str, name: str) -> ReadResult:
     """PYSWITCH_VERSION: whitespace-separated specs, read like the lines of a version file."""
-    return parse_words([w for w in _ENV_SEPARATORS.split(value) if w], name)
+    return parse_words([w for w in re.split(_ENV_SEPARATORS, value) if w], name)
 
 
 def read_pyenv_version(value: str, name: str) -> ReadResult:

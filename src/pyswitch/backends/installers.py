@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List, Optional, Sequence, Tuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import Callable, List, Optional, Sequence, Tuple
 
 from pyswitch.environment import Environment, Kind
 from pyswitch.paths import Context
 from pyswitch.pyversion import VersionProbe, from_disk, python_in
 from pyswitch.spec import release_tuple
+from pyswitch.values import value
 
 # uv: <implementation>-<version><pre><+variant>-<os>-<arch>-<libc>, five `-`-separated parts
-_UV_KEY = re.compile(r"^(?P<impl>[a-z]+)-(?P<version>\d+\.\d+\.\d+[a-z0-9]*)(?P<variant>(\+[a-z]+)*)-[^-]+-[^-]+-[^-]+$")
+_UV_KEY = r"^(?P<impl>[a-z]+)-(?P<version>\d+\.\d+\.\d+[a-z0-9]*)(?P<variant>(\+[a-z]+)*)-[^-]+-[^-]+-[^-]+$"
 _UV_IMPLEMENTATIONS = {"cpython": "", "pypy": "pypy", "graalpy": "graalpy"}
 
 
-@dataclass(frozen=True)
+@value
 class Installer:
     kind: str                                    # Kind.UV, Kind.MISE, Kind.ASDF: also the spec prefix
     tool: str                                    # its executable
@@ -49,7 +52,7 @@ def _uv_folder(ctx: Context) -> Path:
 def uv_name(folder: str) -> Optional[str]:
     """`cpython-3.12.4-linux-x86_64-gnu` -> `3.12.4`; free-threaded `3.13.1t`, debug `3.13.1d`,
     PyPy `pypy3.11.13` (uv names PyPy by its Python version); anything else is not uv's."""
-    m = _UV_KEY.match(folder)
+    m = re.match(_UV_KEY, folder)
     if not m or m.group("impl") not in _UV_IMPLEMENTATIONS:
         return None
     variant = m.group("variant")

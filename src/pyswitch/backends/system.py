@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import List, Optional, Set, Tuple
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import List, Optional, Set, Tuple
+
+    _Id = Tuple[int, int]
 
 from pyswitch import envvars
 from pyswitch.backends import installers
@@ -16,7 +21,6 @@ from pyswitch.environment import Environment, Kind
 from pyswitch.paths import Context
 from pyswitch.pyversion import VersionProbe
 
-_Id = Tuple[int, int]
 
 
 def shim_dirs(ctx: Context) -> List[Path]:

@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+
+TYPE_CHECKING = False  # annotations only: importing typing would cost every command
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 from pyswitch import recorded
 from pyswitch.environment import Environment, Kind
 from pyswitch.paths import Context
 from pyswitch.pyversion import VersionProbe, from_pyvenv_cfg, read_pyvenv_cfg
+from pyswitch.values import value
 
 TRUSTED, UNTRUSTED, OTHER_INTERPRETER = "trusted", "untrusted", "other-interpreter"
 
 
-@dataclass(frozen=True)
+@value
 class ProjectVenv:
     path: Path
     status: str                      # TRUSTED, UNTRUSTED or OTHER_INTERPRETER
