@@ -1,3 +1,4 @@
-from pyswitch.cli import main
+"""`python -m pyswitch`: the same entry point as the `pyswitch` command."""
+from pyswitch.entry import main
 
 main()

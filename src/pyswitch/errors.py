@@ -26,3 +26,19 @@ class BrokenEnvironment(PyswitchError):
 
 class ConfigError(PyswitchError):
     pass
+
+
+def describe(exc: BaseException) -> "tuple[str, int]":
+    """The one `pyswitch:` line and the exit status for an error a command ends with: the
+    failures the message explains, what the system refused (a path too long, a full disk: no
+    traceback), and Ctrl-C. Anything else is a bug and keeps its traceback."""
+    if isinstance(exc, PyswitchError):
+        return f"pyswitch: {exc}", exc.exit_code
+    if isinstance(exc, OSError):
+        from pyswitch.files import short_path
+
+        where = f" ({short_path(str(exc.filename))})" if getattr(exc, "filename", None) else ""
+        return f"pyswitch: {exc.strerror or exc}{where}", 1
+    if isinstance(exc, KeyboardInterrupt):
+        return "pyswitch: interrupted", 130
+    raise exc

@@ -6,8 +6,7 @@ import importlib
 import click
 
 from pyswitch import __version__
-from pyswitch.errors import PyswitchError
-from pyswitch.files import short_path
+from pyswitch.errors import PyswitchError, describe
 
 # command name -> module in this package defining a click command of that name
 COMMANDS = {
@@ -43,16 +42,10 @@ class Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except PyswitchError as e:
-            click.echo(f"pyswitch: {e}", err=True)
-            ctx.exit(e.exit_code)
-        except OSError as e:  # the system refused something (a path too long, a full disk): one line
-            where = f" ({short_path(str(e.filename))})" if getattr(e, "filename", None) else ""
-            click.echo(f"pyswitch: {e.strerror or e}{where}", err=True)
-            ctx.exit(1)
-        except KeyboardInterrupt:
-            click.echo("pyswitch: interrupted", err=True)
-            ctx.exit(130)
+        except (PyswitchError, OSError, KeyboardInterrupt) as e:
+            line, status = describe(e)
+            click.echo(line, err=True)
+            ctx.exit(status)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import click
 
-from pyswitch import resolve_cache, routing
-from pyswitch.cli.common import context, warn
-from pyswitch.inventory import Inventory
-from pyswitch.selection import resolve_here
+from pyswitch import report
+from pyswitch.cli.common import context
 
 
 @click.command("which")
@@ -18,10 +16,7 @@ def which_command(command):
     Example:
       pyswitch which python
     """
-    ctx = context()
-    inv = Inventory(ctx)
-    res = resolve_here(ctx, inv, lambda w: warn([w]))
-    click.echo(str(routing.find_command(ctx, inv, res, command)))
+    report.which(context(), command, click.echo, lambda line: click.echo(line, err=True))
 
 
 @click.command("exec", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -34,9 +29,4 @@ def exec_command(command, args):
     Example:
       pyswitch exec python -c 'import sys; print(sys.version)'
     """
-    ctx = context()
-    inv = Inventory(ctx)
-    res = resolve_here(ctx, inv, lambda w: warn([w]))
-    path = routing.find_command(ctx, inv, res, command)
-    environ = routing.exec_environment(ctx, path)
-    routing.exec_command(path, args, environ, str(resolve_cache.rehash_stamp(ctx)))
+    report.exec_(context(), command, args, lambda line: click.echo(line, err=True))
