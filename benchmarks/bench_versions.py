@@ -62,6 +62,36 @@ def build_world(tmp: Path) -> Dict[str, Path]:
     return {"home": home, "pyenv_root": pyenv_root, "conda_root": conda_root}
 
 
+def add_installer_pythons(home: Path, each: int = 3) -> None:
+    """`each` Pythons of uv, mise and asdf under `home`, laid out as those tools leave them
+    (docs/other-installers.md): what `pyswitch versions` also reads where they are present."""
+    data = home / ".local" / "share"
+    for i in range(each):
+        v = f"3.{10 + i}.{i + 1}"
+        minor = v.rsplit(".", 1)[0]
+        uv = data / "uv" / "python" / f"cpython-{v}-linux-x86_64-gnu"
+        _fake_python(uv / "bin" / f"python{minor}", v)
+        (uv / "bin" / "python").symlink_to(f"python{minor}")
+        for prefix in (data / "mise" / "installs" / "python" / v, home / ".asdf" / "installs" / "python" / v):
+            _fake_python(prefix / "bin" / f"python{minor}", v)
+            (prefix / "bin" / "python").symlink_to(f"python{minor}")
+    (data / "uv" / "python" / ".lock").write_text("")
+    (data / "mise" / "installs" / "python" / "latest").symlink_to(f"./{v}")
+
+
+def environments(tmp: Path, w: Dict[str, Path], pyswitch: str) -> "tuple[Dict[str, str], Dict[str, str]]":
+    """(pyenv's environment, pyswitch's) for the world build_world made in `tmp`."""
+    base = {
+        "HOME": str(w["home"]),
+        "PATH": os.pathsep.join([str(Path(pyswitch).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+        "PYENV_ROOT": str(w["pyenv_root"]),
+    }
+    return base, dict(base, PYSWITCH_ROOT=str(tmp / "pyswitch-root"),
+                      PYSWITCH_CONFIG=str(tmp / "no-config.toml"),
+                      PYSWITCH_CONDA_ROOTS=str(w["conda_root"]))
+
+
 def find_pyswitch() -> str:
     here = Path(sys.executable).parent / "pyswitch"
     if here.exists():
@@ -101,16 +131,7 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, float]:
         w = build_world(tmp)
         project = tmp / "project"
         project.mkdir()
-        base = {
-            "HOME": str(w["home"]),
-            "PATH": os.pathsep.join([str(Path(pyswitch).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
-            "LANG": os.environ.get("LANG", "C.UTF-8"),
-            "PYENV_ROOT": str(w["pyenv_root"]),
-        }
-        sw_env = dict(base, PYSWITCH_ROOT=str(tmp / "pyswitch-root"),
-                      PYSWITCH_CONFIG=str(tmp / "no-config.toml"),
-                      PYSWITCH_CONDA_ROOTS=str(w["conda_root"]))
-        py_env = dict(base)
+        py_env, sw_env = environments(tmp, w, pyswitch)
         sw_cmd = [pyswitch, "versions"]
         py_cmd = [pyenv, "versions"] if pyenv else None
 
