@@ -213,6 +213,24 @@ def test_prune_offers_exactly_the_cache_entries_that_lost_their_last_link(roots,
     assert disk.find_leftovers([root / "pkgs"]) == []
 
 
+def test_prune_dry_run_counts_the_cache_entries_an_unused_env_alone_links(roots, tmp_path):
+    # SPEC 7: --dry-run prints the report --yes carries out; the base env's tree holds envs/,
+    # so the env about to go must not keep its packages looking used
+    root, ml, numpy, zlib, stale = cache_world(roots, tmp_path)
+    lonely = roots.conda_env(root / "envs" / "lonely")
+    only = package(root, "only-1.0-0", {"lib/only.so": 3000}, archive=900)
+    link_into(lonely, only, "lib/only.so")
+    dry = run(roots, "prune", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "conda:lonely" in dry.stdout
+    expected = {only.name: entry_size(only), stale.name: entry_size(stale)}
+    assert cache_offer(dry.stdout) == expected
+    done = run(roots, "prune", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert re.search(rf"^cleaned {re.escape(str(root / 'pkgs'))}: freed .*\({sum(expected.values())} bytes\)$",
+                     done.stdout, re.M)
+
+
 def test_prune_cleans_the_cache_with_conda_where_conda_manages_it(roots, tmp_path):
     root, ml, numpy, zlib, stale = cache_world(roots, tmp_path)
     log = tmp_path / "argv.log"

@@ -10,7 +10,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from pyswitch.disk import Key, file_bytes, tree_size, walk_files
 from pyswitch.files import atomic_write
@@ -67,8 +67,9 @@ def _dir_key(path: Path) -> Optional[Key]:
     return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
-def _env_usage(env_prefixes: List[Path], pkgs: Path) -> Tuple[Set[str], Set[Key]]:
-    """Package names recorded in the envs' conda-meta, and inodes the envs share."""
+def _env_usage(env_prefixes: List[Path], pkgs: Path, gone: Sequence[Path] = ()) -> Tuple[Set[str], Set[Key]]:
+    """Package names recorded in the envs' conda-meta, and inodes the envs share; folders in
+    ``gone`` (envs about to be removed, inside the base env's tree) are not walked."""
     names: Set[str] = set()
     inodes: Set[Key] = set()
     env_keys: Dict[Key, Path] = {}
@@ -77,6 +78,7 @@ def _env_usage(env_prefixes: List[Path], pkgs: Path) -> Tuple[Set[str], Set[Key]
         if key is not None and key not in env_keys:
             env_keys[key] = Path(p)
     pkgs_key = _dir_key(pkgs)
+    gone_keys = {k for k in map(_dir_key, gone) if k is not None}
     for key, prefix in env_keys.items():
         try:
             with os.scandir(prefix / "conda-meta") as it:
@@ -84,7 +86,7 @@ def _env_usage(env_prefixes: List[Path], pkgs: Path) -> Tuple[Set[str], Set[Key]
         except OSError:
             pass
         # base env contains pkgs/ and envs/: skip the cache and envs walked on their own
-        skip = {k for k in env_keys if k != key}
+        skip = {k for k in env_keys if k != key} | gone_keys
         if pkgs_key is not None:
             skip.add(pkgs_key)
         for st in walk_files(os.fspath(prefix), skip):
@@ -103,7 +105,8 @@ def _linked_into(folder: Path, inodes: Set[Key]) -> bool:
 
 
 def stale_package_cache_entries(
-    conda_root: Path, env_prefixes: List[Path], *, pkgs_dir: Optional[Path] = None
+    conda_root: Path, env_prefixes: List[Path], *, pkgs_dir: Optional[Path] = None,
+    gone: Sequence[Path] = (),
 ) -> List[CacheEntry]:
     """Entries of ``conda_root/pkgs`` (or ``pkgs_dir``) that no given env uses, largest first.
 
@@ -111,13 +114,19 @@ def stale_package_cache_entries(
     the package folder, or when ``conda-meta/NAME.json`` records it (copies and
     softlinks leave no shared inode). Pass every env of the installation,
     including the base env (``conda_root`` itself); an env left out may make
-    its packages look stale.
+    its packages look stale. ``gone``: envs to count as removed already (a dry run).
     """
     pkgs = Path(pkgs_dir) if pkgs_dir is not None else Path(conda_root) / "pkgs"
     entries = _package_entries(pkgs)
     if not entries:
         return []
-    names, inodes = _env_usage([Path(p) for p in env_prefixes], pkgs)
+    names, inodes = _env_usage([Path(p) for p in env_prefixes], pkgs, [Path(g) for g in gone])
+    going: Dict[Key, int] = {}  # links the envs in `gone` hold: they free with the entry
+    for g in gone:
+        for st in walk_files(os.fspath(g)):
+            if st.st_nlink > 1:
+                key = (st.st_dev, st.st_ino)
+                going[key] = going.get(key, 0) + 1
     stale: List[CacheEntry] = []
     for name, (folder, archives) in entries.items():
         if name in names or (folder is not None and _linked_into(folder, inodes)):
@@ -125,7 +134,7 @@ def stale_package_cache_entries(
         size = sum(file_bytes(a) for a in archives)
         if folder is not None:
             try:
-                size += tree_size(folder)
+                size += tree_size(folder, links_going=going)
             except OSError:
                 pass
         stale.append(CacheEntry(name, folder, tuple(sorted(archives)), size))

@@ -70,7 +70,8 @@ def allocated(st: os.stat_result) -> int:
     return st.st_blocks * 512
 
 
-def _honest_bytes(stats: Iterable[os.stat_result], outside_links_free_nothing: bool) -> int:
+def _honest_bytes(stats: Iterable[os.stat_result], outside_links_free_nothing: bool,
+                  links_going: Optional[Dict[Key, int]] = None) -> int:
     total = 0
     shared: Dict[Key, List[int]] = {}  # key -> [size, nlink, links seen inside]
     for st in stats:
@@ -83,24 +84,27 @@ def _honest_bytes(stats: Iterable[os.stat_result], outside_links_free_nothing: b
             shared[key] = [allocated(st), st.st_nlink, 1]
         else:
             rec[2] += 1
-    for size, nlink, inside in shared.values():
-        if inside >= nlink or not outside_links_free_nothing:
+    going = links_going or {}
+    for key, (size, nlink, inside) in shared.items():
+        if inside + going.get(key, 0) >= nlink or not outside_links_free_nothing:
             total += size
     return total
 
 
-def tree_size(prefix: Path, outside_links_free_nothing: bool = True) -> int:
+def tree_size(prefix: Path, outside_links_free_nothing: bool = True,
+              links_going: Optional[Dict[Key, int]] = None) -> int:
     """Bytes that deleting ``prefix`` would free (allocated blocks, see module doc).
 
     Directories count 0; each inode is counted once; with
     ``outside_links_free_nothing`` (default) a file that still has hard links
-    outside ``prefix`` counts 0. Unreadable subfolders are skipped.
+    outside ``prefix`` counts 0, unless ``links_going`` (inode -> links in folders that
+    will be removed first) accounts for them. Unreadable subfolders are skipped.
     Raises FileNotFoundError if ``prefix`` does not exist.
     """
     top = os.fspath(prefix)
     st = os.lstat(top)
     stats: Iterable[os.stat_result] = walk_files(top) if stat.S_ISDIR(st.st_mode) else [st]
-    return _honest_bytes(stats, outside_links_free_nothing)
+    return _honest_bytes(stats, outside_links_free_nothing, links_going)
 
 
 def environment_bytes(env) -> Optional[int]:

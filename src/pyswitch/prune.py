@@ -161,7 +161,7 @@ def plan_caches(ctx: Context, inv: Inventory, excluding: Sequence[str] = ()) -> 
         if not pkgs.is_dir() or real(pkgs) in seen:
             continue
         seen.add(real(pkgs))
-        stale = stale_package_cache_entries(root, remaining)
+        stale = stale_package_cache_entries(root, remaining, gone=excluding)
         command = clean_command(tool, root)
         extra: List[Path] = []
         if command is not None:  # --tarballs deletes the archives of packages in use too
