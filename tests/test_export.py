@@ -262,6 +262,22 @@ def test_editable_installs_name_their_folder_or_their_git_remote(roots, pyswitch
     ]
 
 
+def test_a_legacy_develop_install_names_its_project_folder(roots, pyswitch):
+    # setuptools < 64 (Python 3.8/3.9 venvs): an .egg-link and easy-install.pth, no PEP 610;
+    # pip locates the distribution at the link's target and freezes `-e TARGET`
+    site = fake_interpreter(roots, "3.8.18")
+    project = roots.tmp / "legacyproj"
+    (project / "Legacy_Proj.egg-info").mkdir(parents=True)
+    (project / "Legacy_Proj.egg-info" / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: Legacy-Proj\nVersion: 1.0\n")
+    (site / "Legacy-Proj.egg-link").write_text(f"{project}\n.")
+    (site / "easy-install.pth").write_text(f"{project}\n")
+    assert freeze_of(roots, pyswitch, "3.8.18") == ["# Editable install with no version control (Legacy-Proj==1.0)",
+                                          f"-e {project}"]
+    (roots.project / "req.txt").write_text(f"-e {os.path.relpath(project, roots.project)}\n")
+    r = pyswitch("check", "req.txt")
+    assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
+
+
 # --- conda envs ---------------------------------------------------------------------------------------
 def test_conda_env_exports_as_conda_env_export_writes_it(roots, pyswitch):
     env = conda_world(roots)

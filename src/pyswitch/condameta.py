@@ -219,7 +219,7 @@ def pip_on_top(env: Environment, recs: List[CondaRecord]) -> List[Dist]:
     if sp is None:
         return []
     candidates = []
-    for info, folder_name in scan_folder(str(sp), follow_links=False):
+    for info, folder_name, _ in scan_folder(str(sp), follow_links=False):
         installer = installer_of(info)
         if (installer or "").lower() == "conda":
             continue

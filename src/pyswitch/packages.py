@@ -328,8 +328,10 @@ def _probed_path(env: Environment) -> List[Path]:
 
 
 # --- scanning -----------------------------------------------------------------------------
-def scan_folder(location: str, follow_links: bool = True) -> List[Tuple[str, str]]:
-    """(info path, folder name) of every distribution in one folder, egg-links followed."""
+def scan_folder(location: str, follow_links: bool = True) -> List[Tuple[str, str, str]]:
+    """(info path, folder name, location) of every distribution in one folder, egg-links
+    followed: a distribution found through an `.egg-link` is located at its target, as pip
+    locates it (its `-e` line names the project folder, not site-packages)."""
     try:
         names = sorted(os.listdir(location))
     except OSError:
@@ -338,9 +340,9 @@ def scan_folder(location: str, follow_links: bool = True) -> List[Tuple[str, str
     for name in names:
         low = name.lower()
         if low.endswith((".dist-info", ".egg-info")):
-            infos.append((os.path.join(location, name), name))
+            infos.append((os.path.join(location, name), name, location))
         elif low.endswith(".egg") and os.path.isdir(os.path.join(location, name, "EGG-INFO")):
-            eggs.append((os.path.join(location, name, "EGG-INFO"), name))
+            eggs.append((os.path.join(location, name, "EGG-INFO"), name, location))
         elif low.endswith(".egg-link"):
             links.append(os.path.join(location, name))
     found = infos + eggs
@@ -386,8 +388,8 @@ def dists_in(paths: List[Path]) -> List[Dist]:
     out: List[Dist] = []
     seen = set()
     for location in map(str, paths):
-        for info, folder_name in scan_folder(location):
-            dist = read_dist(info, location, folder_name)
+        for info, folder_name, found_in in scan_folder(location):
+            dist = read_dist(info, found_in, folder_name)
             if dist is None:
                 continue
             key = dist.key
