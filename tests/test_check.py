@@ -48,6 +48,21 @@ def test_each_difference_is_one_line_and_exit_1(roots, pyswitch, venvish):
     assert r.stderr == ""
 
 
+def test_check_reads_the_installed_version_as_pip_and_export_do(roots, pyswitch):
+    # on Python < 3.11 pip takes the version from the .dist-info folder's name, not METADATA
+    site = fake_interpreter(roots, "3.8.18", [("pip", "24.2")])
+    dist_info(site, "odd-pkg", "1.0", folder="odd_pkg-2.0.dist-info")
+    roots.pin(roots.project, "3.8.18\n")
+    exported = pyswitch("export", "-o", "requirements.txt")
+    assert exported.returncode == 0, exported.stderr
+    assert "odd-pkg==2.0" in (roots.project / "requirements.txt").read_text().splitlines()
+    r = pyswitch("check")
+    assert (r.returncode, r.stdout, r.stderr) == (0, "", "")
+    declare(roots, "odd-pkg==1.0\n")
+    r = pyswitch("check")
+    assert (r.returncode, r.stdout) == (1, "different odd-pkg: 2.0 installed, ==1.0 required\n")
+
+
 def test_extra_packages_count_only_against_an_exported_file(roots, pyswitch, venvish):
     declare(roots, "six==1.16.0\n")
     assert pyswitch("check").returncode == 0  # a hand-written list names what the project needs, not all
@@ -134,6 +149,20 @@ def test_editable_and_direct_url_lines_are_understood(roots, pyswitch, venvish):
         f"different gitdep: git+https://example.com/o/gitdep.git@{sha} installed, "
         "@ git+https://example.com/o/gitdep.git@v3.0 required",
         "missing -e ../elsewhere"]
+    # the constraint as written, relative paths included (SPEC 8's JSON `required`)
+    declare(roots, "-e ../elsewhere\n./wheels/vendored-2.0-py3-none-any.whl\n")
+    rows = json.loads(pyswitch("check", "--json").stdout)
+    assert [row["required"] for row in rows] == ["-e ../elsewhere", "./wheels/vendored-2.0-py3-none-any.whl"]
+
+
+def test_markers_are_evaluated_for_the_environments_python(roots, pyswitch, venvish):
+    # pyswitch runs on another Python: its own implementation_version must not decide
+    declare(roots, 'nosuch2 ; implementation_version < "3.12"\n'
+                   'nosuch3 ; python_full_version == "3.11.7"\n'
+                   'nosuch4 ; python_version >= "3.12"\n')
+    r = pyswitch("check")
+    assert r.stdout.splitlines() == ['missing nosuch2 ; implementation_version < "3.12"',
+                                     'missing nosuch3 ; python_full_version == "3.11.7"']
 
 
 def test_json_lists_the_differences_with_stable_keys(roots, pyswitch, venvish):
@@ -157,6 +186,8 @@ def test_requires_python_of_the_project_is_checked_too(roots, pyswitch, venvish)
     r = pyswitch("check")
     assert r.returncode == 1
     assert r.stdout == "different python: 3.11.7 installed, >=3.12 required (requires-python in pyproject.toml)\n"
+    row, = json.loads(pyswitch("check", "--json").stdout)
+    assert (row["file"], row["required"], row["line"]) == ("pyproject.toml", ">=3.12", None)
     (roots.project / "pyproject.toml").write_text('[project]\nname = "app"\nrequires-python = ">=3.8"\n')
     assert pyswitch("check").returncode == 0
 

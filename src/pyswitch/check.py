@@ -14,6 +14,7 @@ them, conda specs as conda does (`=1.24` is `1.24.*`, `==1.24` exact, a build mu
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Callable, Dict, List, NamedTuple, Optional
 
@@ -117,8 +118,27 @@ def python_differences(ctx: Context, chosen: Selected) -> List[Difference]:
     version = chosen.env.python_version
     if req is None or not version or legacy.satisfies(version, req.specifier) is not False:
         return []
-    return [Difference("different", "python", "python", version, req.specifier, file=str(req.pyproject),
-                       note=f"(requires-python in {display_path(req.pyproject, ctx.cwd)})")]
+    shown = display_path(req.pyproject, ctx.cwd)  # JSON's `file` is the file as messages show it
+    return [Difference("different", "python", "python", version, req.specifier, file=shown,
+                       note=f"(requires-python in {shown})")]
+
+
+def marker_environment(env) -> Dict[str, str]:
+    """The marker variables that belong to the environment's Python rather than pyswitch's own
+    (PEP 508): its version, and its implementation where the folder name says PyPy."""
+    out: Dict[str, str] = {}
+    version = env.python_version
+    if not version:
+        return out
+    out.update(python_version=".".join(version.split(".")[:2]), python_full_version=version)
+    pypy = re.match(r"pypy\d*(?:\.\d+)?-(\d+\.\d+\.\d+)", os.path.basename(str(env.prefix)))
+    if pypy:
+        out.update(implementation_name="pypy", platform_python_implementation="PyPy",
+                   implementation_version=pypy.group(1))
+    else:
+        out.update(implementation_name="cpython", platform_python_implementation="CPython",
+                   implementation_version=version)
+    return out
 
 
 class Comparison:
@@ -195,10 +215,7 @@ class Comparison:
             marker = Marker(req.marker)
         except InvalidMarker:
             raise declarations.Unreadable(req.file, req.line, req.text) from None
-        env = default_environment()
-        version = self.state.env.python_version
-        if version:
-            env.update(python_version=".".join(version.split(".")[:2]), python_full_version=version)
+        env = dict(default_environment(), **marker_environment(self.state.env))
         env["extra"] = ""
         try:
             return marker.evaluate(env)
@@ -215,14 +232,15 @@ class Comparison:
             entry = self.state.frozen_of(dist)
             if _same_target(req, entry, dist):
                 return None, dist
-            installed = entry.reference if entry.reference else dist.version
+            installed = entry.reference if entry.reference else entry.version
             if entry.editable:
                 installed = f"-e {installed}"
             return Difference("different", name, "pip", installed, req.constraint, req.file, req.line,
                               req.text), dist
-        if not req.specifier or _satisfies(dist.version, req.specifier):
+        version = self.state.frozen_of(dist).version  # the version pip (and export) reports
+        if not req.specifier or _satisfies(version, req.specifier):
             return None, dist
-        return Difference("different", name, "pip", dist.version, req.specifier, req.file, req.line,
+        return Difference("different", name, "pip", version, req.specifier, req.file, req.line,
                           req.text), dist
 
     def _find(self, req: PipRequirement) -> Optional[Dist]:

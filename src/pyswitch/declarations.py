@@ -68,6 +68,7 @@ class PipRequirement(NamedTuple):
     editable: bool = False
     marker: Optional[str] = None
     direct: bool = False         # `name @ URL`, rather than a bare URL or path
+    written: Optional[str] = None  # the URL or path as the line spells it: what messages show
 
     @property
     def key(self) -> Optional[str]:
@@ -75,11 +76,13 @@ class PipRequirement(NamedTuple):
 
     @property
     def constraint(self) -> str:
-        """What `different` shows as required: `==2.0.3`, `@ URL`, `-e PATH`, or a bare URL."""
+        """What `different` shows as required, as written: `==2.0.3`, `@ URL`, `-e PATH`, or a
+        bare URL or path."""
+        target = self.written or self.url
         if self.editable:
-            return f"-e {self.url}"
+            return f"-e {target}"
         if self.url is not None:
-            return f"@ {self.url}" if self.direct else self.url
+            return f"@ {target}" if self.direct else target
         return self.specifier
 
 
@@ -284,10 +287,11 @@ def requirement_of(text: str, path: Path, shown: str, number: int, line: str) ->
         target = target.strip()
         url = _absolute(target, path)
         return PipRequirement(line, shown, number, _name_in_url(target, url), url=url,
-                              marker=marker.strip() or None)
+                              marker=marker.strip() or None, written=target)
     direct = re.match(_SIMPLE_DIRECT, text)
     if direct:  # `name @ URL` as export writes it
-        return PipRequirement(line, shown, number, direct.group(1), url=_absolute(direct.group(2), path), direct=True)
+        return PipRequirement(line, shown, number, direct.group(1), url=_absolute(direct.group(2), path), direct=True,
+                              written=direct.group(2))
     simple = re.match(_SIMPLE, text)
     if simple and _valid_specifier(re.sub(r"\s+", "", simple.group(2))):
         # most lines, and every line export writes: read without packaging's parser
@@ -299,7 +303,7 @@ def requirement_of(text: str, path: Path, shown: str, number: int, line: str) ->
         raise Unreadable(shown, number, line) from None
     if req.url:
         return PipRequirement(line, shown, number, req.name, url=_absolute(req.url, path),
-                              marker=str(req.marker) if req.marker else None, direct=True)
+                              marker=str(req.marker) if req.marker else None, direct=True, written=req.url)
     return PipRequirement(line, shown, number, req.name, specifier=_as_written(text, req.name),
                           marker=str(req.marker) if req.marker else None)
 
@@ -334,7 +338,7 @@ def editable_of(value: str, path: Path, shown: str, number: int, line: str) -> P
         raise Unreadable(shown, number, line)
     url = _absolute(target, path)
     name = _name_in_url(target, url)
-    return PipRequirement(line, shown, number, name, url=url, editable=True)
+    return PipRequirement(line, shown, number, name, url=url, editable=True, written=target)
 
 
 def _absolute(target: str, path: Path) -> str:
