@@ -164,6 +164,19 @@ def test_uninstall_without_the_tool_deletes_it_and_its_links(roots, pyswitch, in
     assert not installs["asdf"].exists()
 
 
+def test_an_interrupted_removal_of_an_installers_python_is_finished_by_its_spec(roots, pyswitch, installs):
+    from pyswitch import disk
+    uv = installs["uv"]
+    hidden = uv.parent / f"{disk.LEFTOVER_PREFIX}{uv.name}-999"
+    os.rename(uv, hidden)  # as if killed after the rename
+    doctor = pyswitch("doctor")
+    assert str(hidden) in doctor.stdout + doctor.stderr
+    r = pyswitch("uninstall", "--yes", "uv:3.12.1")
+    assert r.returncode == 0, r.stderr
+    assert "finished removing cpython-3.12.1" in r.stdout
+    assert not os.path.lexists(hidden)
+
+
 def test_a_pin_to_an_installers_python_is_a_dependent(roots, pyswitch, installs):
     roots.pin(roots.tmp / "app", "mise:3.11\n")
     assert pyswitch("local", "mise:3.11", cwd=roots.tmp / "app").returncode == 0

@@ -140,9 +140,23 @@ def find_leftover_entries(ctx: Context) -> List[Leftover]:
         elif os.path.basename(parent) == "envs":
             spec = f"conda:{name}"
         else:
-            spec = ""  # a package-cache entry
+            spec = installer_spec(ctx, parent, name)  # "" for a package-cache entry
         out.append(Leftover(path, name, size, spec))
     return out
+
+
+def installer_spec(ctx: Context, parent: str, folder_name: str) -> str:
+    """The spec of a uv, mise or asdf Python whose removal left `folder_name` in `parent`."""
+    for installer in installers.INSTALLERS:
+        if real(installer.folder(ctx)) == parent:
+            version = installer.name_of(folder_name)
+            return installer.spec(version) if version else ""
+    return ""
+
+
+def _names_leftover(token: str, spec: str) -> bool:
+    """Whether `uninstall TOKEN` names this leftover: its spec, or a prefix of it."""
+    return bool(spec) and (spec == token or spec.startswith(token + "."))
 
 
 def plan_uninstall(ctx: Context, specs: Sequence[str], force: bool = False,
@@ -158,7 +172,7 @@ def plan_uninstall(ctx: Context, specs: Sequence[str], force: bool = False,
         try:
             env = resolve_one(inv, token)
         except NothingToRemove:
-            if any(lo.spec == token for lo in leftovers):
+            if any(_names_leftover(token, lo.spec) for lo in leftovers):
                 continue  # an interrupted removal of it: finished below, by the same spec
             raise
         why = refusal(ctx, env, parents)
@@ -194,4 +208,6 @@ def plan_uninstall(ctx: Context, specs: Sequence[str], force: bool = False,
     tool = conda_tools.find(ctx) if any(e.kind == Kind.CONDA for e in chosen) else None
     targets = tuple(make_target(ctx, inv, e, after, files, r in selected_in, tool)
                     for e, r in zip(chosen, reals))
+    # every interrupted removal is finished too: each was already hidden and reported, and the
+    # message that reported it promised the next uninstall or prune
     return UninstallPlan(targets, tuple(leftovers))
