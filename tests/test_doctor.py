@@ -157,6 +157,27 @@ def test_a_project_venv_whose_base_interpreter_is_gone(healthy, pyswitch):
     assert lines_of(r, "trust")[0].startswith("ok "), "reported once, as a problem"
 
 
+def test_an_ignored_project_venv_whose_base_is_gone_is_a_problem_too(healthy, pyswitch):
+    other = healthy.tmp / "old-app"
+    healthy.pin(other, "3.12.1\n")
+    record_project(healthy, other)
+    venv = other / ".venv"
+    fake_python(venv / "bin" / "python", "3.11.4")
+    (venv / "pyvenv.cfg").write_text("home = /gone/3.11.4/bin\nversion = 3.11.4\n")  # never trusted
+    r = pyswitch("doctor")
+    assert r.returncode == 1, r.stdout
+    (line,) = lines_of(r, "venvs")
+    assert line.startswith("problem") and f"{venv} was made from /gone/3.11.4/bin, which is gone" in line
+    assert lines_of(r, "trust")[0].startswith("ok "), "reported once, as a problem"
+
+
+def test_a_missing_version_from_pyenv_version_is_a_problem(healthy, pyswitch):
+    r = pyswitch("doctor", env={"PYENV_VERSION": "3.5"})
+    assert r.returncode == 1, r.stdout
+    (line,) = lines_of(r, "pins")
+    assert line.startswith("problem") and "'3.5' is not installed (set by PYENV_VERSION)" in line
+
+
 def test_a_pyenv_virtualenv_whose_base_is_gone(healthy, pyswitch):
     healthy.fake_version("3.10.4")
     env = healthy.virtualenv("3.10.4", "web")

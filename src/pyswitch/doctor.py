@@ -211,8 +211,8 @@ def _in(p: Project, command: str) -> str:
 def check_pins(ctx: Context, inv: Inventory) -> List[Check]:
     found: List[Check] = []
     sel = select(ctx)
-    if sel.source in ("global", "pyenv-global", "shell") and not sel.empty:
-        origin = "PYSWITCH_VERSION" if sel.source == "shell" else sel.origin
+    if sel.source in ("global", "pyenv-global", "shell", "pyenv-shell") and not sel.empty:
+        origin = sel.origin  # a file's path, or the variable's name
         for token in dict.fromkeys(sel.specs):
             if inv.resolve(token) is None:
                 found.append(Check("pins", PROBLEM, f"'{token}' is not installed (set by {origin})",
@@ -241,7 +241,12 @@ def _base_gone(venv: Path) -> Optional[str]:
 def check_venvs(ctx: Context, inv: Inventory) -> List[Check]:
     found: List[Check] = []
     checked = 0
-    for real in recorded.read_paths(ctx.trust_file):
+    # trusted venvs, and the venvs of pinned projects trusted or not (SPEC 6: every venv whose
+    # base interpreter is gone is a problem, an ignored one too)
+    venvs = dict.fromkeys(recorded.read_paths(ctx.trust_file))
+    for p in projects(ctx):
+        venvs.setdefault(_real(p.folder / ctx.venv_dir))
+    for real in venvs:
         venv = Path(real)
         if not (venv / "pyvenv.cfg").is_file():
             continue
@@ -328,11 +333,11 @@ def check_project_venvs(ctx: Context, inv: Inventory) -> List[Check]:
         pv = project_venv(ctx, p.folder, primary)
         if pv is None or pv.status == "trusted":
             continue
+        if _base_gone(pv.path):
+            continue  # a problem, trusted or not: check_venvs reports it
         if pv.status == "untrusted":
             found.append(Check("trust", ADVICE, f"{pv.path} is ignored until you trust it",
                                f"pyswitch trust {p.folder}"))
-        elif _real(pv.path) in recorded.read_paths(ctx.trust_file) and _base_gone(pv.path):
-            continue  # reported by check_venvs
         else:
             found.append(Check("trust", ADVICE, f"{pv.path} is ignored: it was made from "
                                f"{pv.home or 'an unknown interpreter'}, not {primary.name}",
