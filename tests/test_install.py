@@ -190,6 +190,23 @@ def test_installing_something_installed_says_so_and_runs_nothing(roots, pyswitch
         r = pyswitch("install", spec)
         assert r.returncode == 0, r.stderr
         assert "already installed" in r.stdout
+    assert log_lines(log) == ["python-build --definitions"]  # asked whether 3.8 means a newer one; built nothing
+
+
+def test_a_prefix_builds_a_newer_definition_than_the_one_installed(roots, pyswitch, tools):
+    # SPEC 6: a prefix picks the newest matching release definition, as `pyenv install 3.12` does
+    folder, log = tools
+    fake_python_build(folder / "python-build", log)
+    roots.fake_version("3.12.9")
+    r = pyswitch("install", "3.12")
+    assert r.returncode == 0, r.stderr
+    assert log_lines(log) == ["python-build --definitions", f"python-build 3.12.10 {roots.versions / '3.12.10'}"]
+    # a version file's 3.12 is satisfied by what is installed: `install` with no spec builds nothing
+    log.unlink()
+    roots.fake_version("3.13.0")
+    roots.pin(roots.project, "3.13\n")
+    r = pyswitch("install")
+    assert r.returncode == 0, r.stderr
     assert log_lines(log) == []
 
 

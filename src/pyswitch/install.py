@@ -17,7 +17,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from pyswitch import conda_tools, envvars, shims
 from pyswitch.backends.system import find_on_path
-from pyswitch.environment import Kind
+from pyswitch.environment import Environment, Kind
 from pyswitch.errors import PyswitchError
 from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
@@ -151,14 +151,20 @@ class Installer:
     def inventory(self) -> Inventory:
         return Inventory(self.ctx)  # fresh each time: an install changes what is there
 
-    def install(self, token: str, python: Optional[str] = None, env_file: Optional[Path] = None) -> bool:
-        """Install one spec; False when it was already there."""
+    def install(self, token: str, python: Optional[str] = None, env_file: Optional[Path] = None,
+                newest: bool = False) -> bool:
+        """Install one spec; False when it was already there. With `newest` (a spec the user
+        typed), a pyenv prefix means the newest release definition, as `pyenv install 3.8` does,
+        even where an older 3.8.x is installed; a version file's spec is there once it resolves."""
         check_token(token)
         spec = parse_spec(token)
         if python is not None and spec.kind != "conda":
             raise PyswitchError(f"--python only applies to conda:NAME, not '{token}'")
         inv = self.inventory()
         existing = inv.resolve(token)
+        if existing is not None and newest and self._newer_definition(token, existing):
+            self._pyenv(token)
+            return True
         if existing is not None:
             shown = f"{token} ({existing.name})" if existing.name != token else token
             self.say(f"{shown} is already installed in {existing.prefix}")
@@ -180,6 +186,20 @@ class Installer:
         else:
             self._pyenv(token)
         return True
+
+    def _newer_definition(self, token: str, existing: Environment) -> bool:
+        """Whether python-build defines a newer release for this pyenv prefix than the one
+        installed (never asked of uv, or where python-build is not found)."""
+        if existing.kind != Kind.PYENV or existing.name == token or self.with_tool == "uv":
+            return False
+        try:
+            self._build_tool = self._build_tool or find_python_build(self.ctx)
+        except PyswitchError:
+            return False
+        if self._defs is None:
+            self._defs = definitions(self.ctx, self._build_tool)
+        name = pick_definition(token, self._defs)
+        return name is not None and name != existing.name and not (self.ctx.pyenv_versions / name).exists()
 
     def _uv_instead(self, token: str) -> bool:
         """Where python-build is not found but uv is, a CPython spec goes to uv (prebuilt, no compiler)."""
@@ -291,7 +311,7 @@ def install_specs(ctx: Context, tokens: Sequence[str], python: Optional[str], sa
     installer = Installer(ctx, say, with_tool)
     try:
         for token in tokens:
-            installer.install(token, python)
+            installer.install(token, python, newest=True)
     finally:
         installer.rehash()
     return installer.installed
