@@ -427,6 +427,18 @@ def test_conda_on_path_removes_an_env_of_its_own_root_by_name(roots, tmp_path):
     assert "removed conda:ml: freed" in r.stdout
 
 
+def test_the_roots_own_conda_removes_its_env_where_none_is_on_path(roots, tmp_path):
+    # conda is "found" in the env's own installation too, as install finds it there
+    root = conda_root(roots)
+    dl = roots.conda_env(root / "envs" / "dl")
+    log = tmp_path / "argv.log"
+    write_exe(root / "bin" / "conda", FAKE_CONDA.format(log=log, root=root))
+    r = run(roots, "uninstall", "conda:dl", "--yes")
+    assert r.returncode == 0, r.stderr
+    assert log.read_text() == "env remove -n dl -y\n"
+    assert not os.path.lexists(dl)
+
+
 def test_conda_exe_wins_over_path_and_an_env_of_another_root_goes_by_prefix(roots, tmp_path):
     root = conda_root(roots)
     ml = roots.conda_env(root / "envs" / "ml")

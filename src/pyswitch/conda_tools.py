@@ -58,6 +58,18 @@ def find(ctx: Context) -> Optional[CondaTool]:
     return None
 
 
+def of_root(env: Environment) -> Optional[CondaTool]:
+    """The conda of the installation an env belongs to (ROOT/envs/NAME -> ROOT/condabin/conda
+    or ROOT/bin/conda), for when none is on PATH or named by CONDA_EXE: install uses it too."""
+    if env.prefix.parent.name != "envs":
+        return None
+    root = env.prefix.parent.parent
+    for path in (root / "condabin" / "conda", root / "bin" / "conda"):
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return CondaTool(path, kind_of(path), root)
+    return None
+
+
 def conda_remove_command(tool: CondaTool, env: Environment) -> Tuple[str, ...]:
     """`env remove -n NAME -y` for an env of the tool's own installation, else `-p PREFIX`."""
     by_name = (

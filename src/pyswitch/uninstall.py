@@ -107,8 +107,9 @@ def make_target(ctx: Context, inv: Inventory, env: Environment, after: Inventory
     except OSError:
         size = 0
     command = None
-    if env.kind == Kind.CONDA and tool is not None:
-        command = conda_tools.conda_remove_command(tool, env)
+    conda = (tool or conda_tools.of_root(env)) if env.kind == Kind.CONDA else None
+    if conda is not None:
+        command = conda_tools.conda_remove_command(conda, env)
     elif env.kind in installers.BY_KIND:  # uv, mise and asdf remove their own, where they are on PATH
         owner = installers.BY_KIND[env.kind]
         found = find_on_path(ctx, owner.tool)
