@@ -47,11 +47,13 @@ def unused_because(ctx: Context, project: Path) -> Optional[str]:
     """Why a trusted venv is still not the project venv (SPEC section 3), with the fix."""
     venv = venv_of(ctx, project)
     pin = project / VERSION_FILE
-    made_with = read_pyvenv_cfg(venv).get("version") or "the version it was made from"
+    cfg = read_pyvenv_cfg(venv)
     found = examine(str(pin))
     if found is None or not found.use:
-        return (f"it is not used until {pin} pins the interpreter it was made from: "
-                f"pyswitch local {made_with}")
+        if cfg.get("version"):
+            return f"it is not used until {pin} pins the interpreter it was made from: pyswitch local {cfg['version']}"
+        return (f"it is not used until {pin} pins the interpreter it was made from "
+                f"({cfg.get('home') or 'pyvenv.cfg does not say'}): pin that version with pyswitch local")
     sel = select_file(pin, "local")
     primary = Inventory(ctx).resolve(sel.specs[0])
     if primary is None:
