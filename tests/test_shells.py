@@ -368,8 +368,11 @@ def test_shell_needs_the_integration_and_refuses_what_is_not_installed(roots, py
     done = pyswitch("shell", "--print-for", "bash", "3.1.99")
     assert done.returncode == 1 and done.stdout == ""
     assert "version '3.1.99' is not installed" in done.stderr and "try: pyswitch install 3.1.99" in done.stderr
+    done = pyswitch("shell", "--print-for", "bash", "--force", "3.1.99")  # as local --force: set anyway
+    assert done.returncode == 0 and done.stdout == "\\builtin export PYSWITCH_VERSION='3.1.99'\n", done.stderr
     done = pyswitch("shell", "--print-for", "bash", "../evil")
     assert done.returncode == 1 and done.stdout == ""
+    assert pyswitch("shell", "--print-for", "bash", "--force", "../evil").returncode == 1  # never a path
     assert pyswitch("shell", "--print-for", "fish", "3.8").stdout == "set -gx PYSWITCH_VERSION '3.8'\n"
     assert pyswitch("shell", "--print-for", "zsh", "--unset").stdout == "\\builtin unset PYSWITCH_VERSION\n"
     assert pyswitch("shell", env={"PYSWITCH_VERSION": "3.8"}).stdout == "3.8\n"

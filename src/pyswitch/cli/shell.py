@@ -27,9 +27,10 @@ def _not_loaded() -> PyswitchError:
 @click.command("shell")
 @click.argument("specs", nargs=-1, shell_complete=complete_specs)
 @click.option("--unset", is_flag=True, help="Clear the shell's version (PYSWITCH_VERSION).")
+@click.option("--force", is_flag=True, help="Set SPECs that are not installed (or broken) anyway, as local --force.")
 @click.option("--print-for", type=click.Choice(SHELLS), hidden=True,
               help="Print the shell code that makes the change (used by the shell function).")
-def shell_command(specs: Tuple[str, ...], unset: bool, print_for: Optional[str]):
+def shell_command(specs: Tuple[str, ...], unset: bool, force: bool, print_for: Optional[str]):
     """Select SPECs for this shell only, ahead of every version file.
 
     With no SPEC, print the shell's version. Needs the shell integration (`pyswitch init`).
@@ -63,7 +64,7 @@ def shell_command(specs: Tuple[str, ...], unset: bool, print_for: Optional[str])
 
     from pyswitch import resolve_cache
 
-    pins.check_specs(Inventory(ctx), specs, force=False)
+    pins.check_specs(Inventory(ctx), specs, force=force)
     value = " ".join(specs)
     resolve_cache.refresh(ctx, [(envvars.PYSWITCH_VERSION, value)])  # the next prompt finds it answered
     click.echo(set_var(print_for, envvars.PYSWITCH_VERSION, value), nl=False)
