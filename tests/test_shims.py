@@ -263,6 +263,12 @@ def _agreement_world(roots):
     write_exe(roots.sysbin / "python3", "#!/bin/sh\necho system python3 \"$0\"\n")
     # nothing else on PATH, so every command that runs is one of ours and prints its own path
     roots.env["PATH"] = os.pathsep.join([str(roots.root / "shims"), str(roots.sysbin)])
+    # installed a minute ago, as real ones were: `pip` through a shim rehashes where its bin/ is
+    # newer than the last rehash, and that rehash would drop the extra shims this test adds
+    past = time.time() - 60
+    for bin_dir in roots.tmp.rglob("bin"):
+        if not bin_dir.is_symlink():  # never reach through a link into the real ~/.pyenv
+            os.utime(bin_dir, (past, past))
     return base
 
 
