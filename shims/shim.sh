@@ -26,8 +26,9 @@ _pyswitch_fast() {
     _pyswitch_answer "$_pyswitch_key" || return 1
   else
     _pyswitch_found=
-    _pyswitch_d=${PWD%/}
-    while :; do
+    # a deleted current folder reads no version file (SPEC 4): sh may keep or empty $PWD there
+    case $PWD in /*) [ "$PWD" -ef . ] && _pyswitch_d=${PWD%/} || _pyswitch_d=- ;; *) _pyswitch_d=- ;; esac
+    while [ "$_pyswitch_d" != - ]; do
       _pyswitch_look "$_pyswitch_d/.python-version" || return 1
       [ -n "$_pyswitch_found" ] && break
       [ -z "$_pyswitch_d" ] && break

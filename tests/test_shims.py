@@ -315,3 +315,28 @@ def test_which_and_shims_agree(roots, pyswitch, text, extra):
         else:
             assert s.returncode == w.returncode, (cmd, w.stderr, s.stderr)
             assert s.stderr.splitlines()[-1] == w.stderr.splitlines()[-1], (cmd, w.stderr, s.stderr)
+
+
+@pytest.mark.parametrize("sh", ["dash", "bash"])
+@pytest.mark.parametrize("warm", [False, True])
+def test_deleted_current_folder_selects_as_with_no_version_file(roots, pyswitch, sh, warm):
+    """SPEC 4: no error; shim, `which` and `version` all take the global pin, whatever $PWD says."""
+    for name in ("3.8.18", "3.9.18"):
+        roots.fake_version(name)
+    roots.root.mkdir(parents=True, exist_ok=True)
+    (roots.root / "version").write_text("3.8\n")
+    roots.pin(roots.project, "3.9\n")  # the deleted folder's parent is pinned: it must not decide
+    rehash(pyswitch)
+    if warm:
+        assert "3.9.18:python" in shim(roots, "python").stdout
+    gone = roots.project / "gone"
+    gone.mkdir()
+    script = ('cd "$1" && rmdir "$1" && "$2/shims/python" x; echo "shim=$?"; '
+              'pyswitch which python; echo "which=$?"; pyswitch version; echo "version=$?"')
+    r = subprocess.run([sh, "-c", script, sh, str(gone), str(roots.root)], env=dict(roots.env),
+                       cwd=str(roots.project), capture_output=True, text=True, timeout=60)
+    assert "ran 3.8.18:python" in r.stdout and "shim=0" in r.stdout, r.stdout + r.stderr
+    assert f"{roots.versions}/3.8.18/bin/python\nwhich=0" in r.stdout, r.stdout + r.stderr
+    assert "3.8.18" in r.stdout.split("which=0", 1)[1] and "version=0" in r.stdout, r.stdout + r.stderr
+    assert "3.9.18" not in r.stdout.split("shim=0", 1)[1], r.stdout
+

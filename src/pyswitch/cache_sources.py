@@ -65,7 +65,7 @@ def sources_here(ctx: Context, extra_values: Iterable[Tuple[str, str]] = ()) -> 
         value = ctx.environ.get(name)
         if value:
             here.add_value(name, value)
-    for path in walk_up(str(ctx.cwd)):
+    for path in walk_up(str(ctx.here)) if ctx.here is not None else ():
         found = examine(path)
         if found is not None:
             here.add_file(path, "local")

@@ -27,7 +27,7 @@ class Context:
     """Everything a command needs to know about the outside world, read once."""
 
     environ: Mapping[str, str]
-    cwd: Path
+    here: Optional[Path]  # where the user stands; None where that folder was deleted
     home: Path
     root: Path
     pyenv_root: Path
@@ -42,10 +42,16 @@ class Context:
         config = load_config(config_path)
         root = Path(env.get(envvars.PYSWITCH_ROOT) or _user_data_dir(env))
         pyenv_root = Path(env.get(envvars.PYENV_ROOT) or config.pyenv_root or home / ".pyenv")
-        if cwd is None:
-            cwd = _current_dir(env.get("PWD"))
-        return cls(environ=env, cwd=Path(cwd), home=home, root=root.expanduser(),
+        here = _current_dir(env.get("PWD")) if cwd is None else Path(cwd)
+        return cls(environ=env, here=here, home=home, root=root.expanduser(),
                    pyenv_root=pyenv_root.expanduser(), config_path=config_path, config=config)
+
+    @property
+    def cwd(self) -> Path:
+        """The current folder, for commands that read or write in it; selection uses `here`."""
+        if self.here is None:
+            raise PyswitchError("the current folder no longer exists; cd to one that does")
+        return self.here
 
     # pyswitch's own files
     @property
@@ -110,19 +116,18 @@ class Context:
         return self.config.auto_activate
 
 
-def _current_dir(pwd: Optional[str]) -> Path:
+def _current_dir(pwd: Optional[str]) -> Optional[Path]:
     """$PWD where it is this folder (it keeps the user's symlinks), else the real one.
 
-    $PWD may be stale when a parent process changed directory without updating it. Where the
-    current folder was deleted, $PWD still names where the user is, as the shims read it."""
+    $PWD may be stale when a parent process changed directory without updating it. A deleted
+    folder gives None: selection then reads no local version file, as the shims do (SPEC 4;
+    /bin/sh empties $PWD there, so a shim cannot know where the folder was)."""
     try:
-        if pwd and os.path.samefile(pwd, "."):
+        if pwd and os.path.isabs(pwd) and os.path.samefile(pwd, "."):
             return Path(pwd)
         return Path(os.getcwd())
     except OSError:
-        if pwd and os.path.isabs(pwd):
-            return Path(pwd)
-        raise PyswitchError("the current folder no longer exists; cd to one that does") from None
+        return None
 
 
 def _user_config_dir(env: Mapping[str, str]) -> Path:

@@ -32,7 +32,7 @@ def version(ctx: Context, as_json: bool, out: Say, err: Say) -> None:
         notes.append(f"{sel.origin} holds no usable version; using system")
     from pyswitch import legacy
 
-    mismatch = legacy.requires_python_problem(ctx.cwd, env.python_version, res.interpreter.name)
+    mismatch = ctx.here and legacy.requires_python_problem(ctx.here, env.python_version, res.interpreter.name)
     if mismatch:
         notes.append(f"warning: {mismatch}")
     for note in notes:

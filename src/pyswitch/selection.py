@@ -80,7 +80,7 @@ def select(ctx: Context) -> Selection:
         if sel is not None:
             return sel
     skipped: List[str] = []
-    local = find_version_file(ctx.cwd, skipped)
+    local = find_version_file(ctx.here, skipped) if ctx.here is not None else None
     if local is not None:
         return select_file(local, "local", tuple(skipped))
     for path, source in global_files(ctx):
