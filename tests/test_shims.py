@@ -340,3 +340,61 @@ def test_deleted_current_folder_selects_as_with_no_version_file(roots, pyswitch,
     assert "3.8.18" in r.stdout.split("which=0", 1)[1] and "version=0" in r.stdout, r.stdout + r.stderr
     assert "3.9.18" not in r.stdout.split("shim=0", 1)[1], r.stdout
 
+
+def _fake_venv(folder, home, label):
+    """A project .venv made from `home` whose python says which venv it is."""
+    venv = folder / ".venv"
+    write_exe(venv / "bin" / "python", f"#!/bin/sh\necho ran venv {label}\n")
+    (venv / "pyvenv.cfg").write_text(f"home = {home}\nversion = 3.8.18\n")
+    return venv
+
+
+def test_a_retargeted_symlink_on_the_way_is_seen_at_once(roots, pyswitch):
+    """SPEC 3: trust and a venv's base are decided on real paths, by the shim as by the engine,
+    even where the symlink that moved (the project folder, the venv's home) leaves every mtime
+    the shim's cache sees older than the cache."""
+    for name in ("3.8.18", "3.9.18"):
+        roots.fake_version(name)
+    a, b, c = (roots.tmp / n for n in ("proj-a", "proj-b", "proj-c"))
+    base = roots.tmp / "base"
+    base.symlink_to(roots.versions / "3.8.18")
+    for folder, pin, label in ((a, "3.8\n", "A"), (b, "3.8\n", "B-untrusted"), (c, "3.9\n", None)):
+        roots.pin(folder, pin)
+        if label:
+            _fake_venv(folder, base / "bin", label)
+    past = time.time() - 60  # made a while ago: only the links change from here on
+    for p in [a, b, c, *a.rglob("*"), *b.rglob("*"), *c.rglob("*")]:
+        os.utime(p, (past, past), follow_symlinks=False)
+    cur = roots.tmp / "cur"
+    cur.symlink_to(a)
+    assert pyswitch("trust", cwd=cur, env={"PWD": str(cur)}).returncode == 0
+    rehash(pyswitch)
+
+    def ran():
+        here = {"PWD": str(cur)}  # as a shell that did `cd cur` passes it on
+        out = shim(roots, "python", cwd=cur, env=here).stdout.strip()
+        which = pyswitch("which", "python", cwd=cur, env=here).stdout.strip()
+        return out, which
+
+    assert ran() == ("ran venv A", str(cur / ".venv" / "bin" / "python"))
+    # the folder link now leads to a project whose venv nobody trusted
+    os.replace(_new_link(roots.tmp, b), cur)
+    out, which = ran()
+    assert out == "ran 3.8.18:python " + str(roots.versions / "3.8.18" / "bin" / "python"), out
+    assert which == str(roots.versions / "3.8.18" / "bin" / "python")
+    # ... and to one pinned to another version
+    os.replace(_new_link(roots.tmp, c), cur)
+    out, which = ran()
+    assert "ran 3.9.18:python" in out and which == str(roots.versions / "3.9.18" / "bin" / "python"), (out, which)
+    # back to the trusted project, then its venv's home moves to another interpreter
+    os.replace(_new_link(roots.tmp, a), cur)
+    assert ran()[0] == "ran venv A"
+    os.replace(_new_link(roots.tmp, roots.versions / "3.9.18"), base)
+    out, which = ran()
+    assert "ran 3.8.18:python" in out and which == str(roots.versions / "3.8.18" / "bin" / "python"), (out, which)
+
+
+def _new_link(folder, target):
+    link = folder / f".link-{time.time_ns()}"
+    link.symlink_to(target)
+    return link

@@ -26,7 +26,7 @@ class Syntax:
     indent: str
     all_of: str                # between the tests of a guard
     guard: str                 # the guard line: {tests}
-    tests: Dict[str, str]      # an answer's checks, by kind: {p} is the quoted path
+    tests: Dict[str, str]      # an answer's checks, by kind: {p} is the quoted path ({r}: a second)
     var_unset: str             # the variable must be unset: {v}
     var_is: str                # the variable must hold a value: {v}, {val}
     newer_or_stale: str        # stale unless the cache is newer than {p}
@@ -38,7 +38,7 @@ SH = Syntax(
     name="sh", quote=sh_quote, set_global="{k}={v}", join_assign=" ", function="{name}() {{", end="}",
     indent="  ", all_of=" && ", guard="{tests} || return 1",
     tests={"older": '[ "$_PYSWITCH_C_FILE" -nt {p} ]', "link": "[ -h {p} ]", "notlink": "[ ! -h {p} ]",
-           "regular": "[ -f {p} ]", "gen": '[ "$_PYSWITCH_C_GEN" = {p} ]'},
+           "regular": "[ -f {p} ]", "same": "[ {p} -ef {r} ]", "gen": '[ "$_PYSWITCH_C_GEN" = {p} ]'},
     var_unset='[ -z "${{{v}+x}}" ] || return 0', var_is='{{ [ "${{{v}+x}}" = x ] && [ "${v}" = {val} ]; }} || return 0',
     newer_or_stale='[ "$_PYSWITCH_C_FILE" -nt {p} ] || return 0', appeared_stale="[ -e {p} ] && return 0",
     bin_changed='[ "$_PYSWITCH_C_STAMP" -nt {p} ] || return 0',
@@ -47,7 +47,7 @@ FISH = Syntax(
     name="fish", quote=fish_quote, set_global="set -g {k} {v}", join_assign="; ", function="function {name}",
     end="end", indent="    ", all_of="; and ", guard="{tests}; or return 1",
     tests={"older": "test $_PYSWITCH_C_FILE -nt {p}", "link": "test -L {p}", "notlink": "not test -L {p}",
-           "regular": "test -f {p}", "gen": 'test "$_PYSWITCH_C_GEN" = {p}'},
+           "regular": "test -f {p}", "same": "test {p} -ef {r}", "gen": 'test "$_PYSWITCH_C_GEN" = {p}'},
     var_unset="set -q {v}; and return 0", var_is='set -q {v}; or return 0; test "${v}" = {val}; or return 0',
     newer_or_stale="test $_PYSWITCH_C_FILE -nt {p}; or return 0", appeared_stale="test -e {p}; and return 0",
     bin_changed="test $_PYSWITCH_C_STAMP -nt {p}; or return 0",
@@ -59,10 +59,12 @@ def assign(syn: Syntax, pairs: Pairs) -> str:
     return syn.join_assign.join(syn.set_global.format(k=k, v=syn.quote(v)) for k, v in pairs)
 
 
-def answer(syn: Syntax, gen: str, checks: Sequence[Tuple[str, str]], fields: Pairs,
+def answer(syn: Syntax, gen: str, checks: Sequence[Tuple[str, ...]], fields: Pairs,
            envs: Sequence[Pairs]) -> str:
     """An answer file: `_pyswitch_memo` (the guard, then the fields) and `_pyswitch_env N`."""
-    tests = [syn.tests["gen"].format(p=syn.quote(gen))] + [syn.tests[t].format(p=syn.quote(p)) for t, p in checks]
+    q = syn.quote
+    tests = [syn.tests["gen"].format(p=q(gen))] + [syn.tests[t].format(p=q(p), r=q(r[0]) if r else "")
+                                                   for t, p, *r in checks]
     i1 = syn.indent
     out = [f"# pyswitch answer, generation {gen}; generated, do not edit",
            syn.function.format(name="_pyswitch_memo"),

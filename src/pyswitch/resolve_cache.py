@@ -82,7 +82,8 @@ class Activation:
 @dataclass(frozen=True)
 class Answer:
     key: str                              # the file name below sel/, without the shell's suffix
-    checks: Tuple[Tuple[str, str], ...]   # (test, path): "older", "link", "notlink", "regular"
+    checks: Tuple[Tuple[str, ...], ...]   # (test, path): "older", "link", "notlink", "regular";
+                                          # ("same", path, real): path still leads to real
     skip: bool = False                    # a version file that is skipped: the walk goes on
     warnings: Tuple[str, ...] = ()        # full `pyswitch: ...` lines a shim prints
     error: str = ""                       # the full line a shim prints before exit 1
@@ -119,10 +120,12 @@ def _activation(res: Resolution) -> Optional[Activation]:
 
 
 def build_answer(ctx: Context, inv: Inventory, key: str, sel: Selection,
-                 checks: Tuple[Tuple[str, str], ...], own_warnings: Sequence[str]) -> Answer:
+                 checks: Tuple[Tuple[str, ...], ...], own_warnings: Sequence[str]) -> Answer:
     warnings = tuple(f"pyswitch: {w}" for w in own_warnings)
     try:
         res = resolve(ctx, inv, sel)
+        if res.venv is not None:  # trust and the base are decided on real paths (SPEC 3)
+            checks += _same_checks(str(res.venv.path), res.venv.home or "")
     except NotInstalled as e:
         if sel.specs[0] == "system":  # PATH decides system at run time: the shim walks it
             return Answer(key, checks, warnings=warnings, envs=(Routed(Kind.SYSTEM, "", ""),))
@@ -148,10 +151,11 @@ def file_answer(ctx: Context, inv: Inventory, path: str, source: str) -> Optiona
         return None
     key = answer_key_for_file(path)
     folder = os.path.dirname(path) or "/"
-    checks: List[Tuple[str, str]] = [("link" if found.link else "notlink", path)]
+    checks: List[Tuple[str, ...]] = [("link" if found.link else "notlink", path)]
     if found.link:  # a retargeted or replaced link changes the folders along it
         checks += [("older", d) for d in _link_folders(path)]
     checks.append(("older", folder))
+    checks += _same_checks(folder)  # a symlinked folder on the way, retargeted, is another project
     if not found.use:
         return Answer(key, tuple(checks), skip=True, warnings=(f"pyswitch: {found.warning}",))
     checks += [("regular", path), ("older", path)]
@@ -162,6 +166,17 @@ def file_answer(ctx: Context, inv: Inventory, path: str, source: str) -> Optiona
                                           if os.path.exists(venv + "/pyvenv.cfg") else [])
     sel = select_file(Path(path), source)
     return build_answer(ctx, inv, key, sel, tuple(checks), sel.warnings)
+
+
+def _same_checks(*paths: str) -> Tuple[Tuple[str, ...], ...]:
+    """For each path that passes through a symlink: it must still lead where it led. The
+    mtimes cannot tell, as a retargeted link on the way shows the new target's old files."""
+    out = []
+    for p in paths:
+        real = os.path.realpath(p) if p and os.path.exists(p) else p
+        if real != p:
+            out.append(("same", p, real))
+    return tuple(out)
 
 
 def _link_folders(path: str) -> List[str]:
