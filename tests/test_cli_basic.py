@@ -551,6 +551,19 @@ def test_trust_from_a_subfolder_with_dir_argument(py38, venv_project, run):
     assert out["kind"] == "venv"
 
 
+def test_trust_without_dir_from_a_subfolder_trusts_the_project_that_decides_there(py38, venv_project, run):
+    """The hook's "run 'pyswitch trust'" is shown in subfolders too; it must work there."""
+    sub = py38.project / "src" / "pkg"
+    sub.mkdir(parents=True)
+    r = run("trust", cwd=sub)
+    assert r.returncode == 0 and r.stdout == f"trusted: {venv_project}\n", r.stderr
+    assert json.loads(run("version", "--json", cwd=sub).stdout)["kind"] == "venv"
+    # a subfolder pinned on its own, with no venv: its own folder, and the usual error
+    py38.pin(sub, "3.8\n")
+    r = run("trust", cwd=sub)
+    assert r.returncode == 1 and r.stderr.startswith(f"pyswitch: no venv in {sub} "), r.stderr
+
+
 def test_trust_is_per_real_path(py38, venv_project, run, tmp_path):
     alias = tmp_path / "alias"
     alias.symlink_to(py38.project)

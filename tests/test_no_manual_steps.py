@@ -123,8 +123,8 @@ def test_entering_a_folder_whose_venv_is_ignored_says_so_once(shell, roots, pysw
     lines = [line.strip() for line in transcript.splitlines() if line.strip().startswith("pyswitch: ignoring")]
     assert lines == [
         "pyswitch: ignoring ./.venv (not trusted); run 'pyswitch trust' to use it",
-        "pyswitch: ignoring ./.venv (made from /usr/bin, not 3.8.18); run 'pyswitch local --venv --force' "
-        "to recreate it",
+        f"pyswitch: ignoring ./.venv (made from /usr/bin, not 3.8.18); run 'cd {other} && pyswitch local --venv "
+        "--force' to recreate it",
     ], transcript[-3000:]
 
 

@@ -17,11 +17,22 @@ from pyswitch.inventory import Inventory
 from pyswitch.paths import Context
 from pyswitch.pyversion import read_pyvenv_cfg
 from pyswitch.selection import select_file
-from pyswitch.version_file import VERSION_FILE, examine
+from pyswitch.version_file import VERSION_FILE, examine, find_version_file
 
 
 def venv_of(ctx: Context, project: Path) -> Path:
     return project / ctx.venv_dir
+
+
+def project_here(ctx: Context) -> Path:
+    """The folder `trust` means without DIR: here where a venv is here, else the project whose
+    .python-version decides here, where a venv is beside it (as `direnv allow` finds the
+    .envrc above), so the hook's "run 'pyswitch trust'" works from any subfolder."""
+    if not (venv_of(ctx, ctx.cwd) / "pyvenv.cfg").is_file():
+        pin = find_version_file(ctx.cwd)
+        if pin is not None and (venv_of(ctx, pin.parent) / "pyvenv.cfg").is_file():
+            return pin.parent
+    return ctx.cwd
 
 
 def trust(ctx: Context, project: Path) -> Optional[str]:

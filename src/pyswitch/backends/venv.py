@@ -37,7 +37,7 @@ class ProjectVenv:
         if self.status == UNTRUSTED:
             return f"ignoring {shown_path} (not trusted); run 'pyswitch trust' to use it"
         return (f"ignoring {shown_path} (made from {self.home or 'an unknown interpreter'}, not "
-                f"{self.interpreter}); run 'pyswitch local --venv --force' to recreate it")
+                f"{self.interpreter}); run 'cd {self.path.parent} && pyswitch local --venv --force' to recreate it")
 
 
 def venv_environment(path: Path) -> Environment:

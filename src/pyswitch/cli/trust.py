@@ -13,7 +13,10 @@ from pyswitch.errors import PyswitchError
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--revoke", is_flag=True, help="Stop trusting the venv of DIR.")
 def trust_command(directory, revoke):
-    """Trust the project venv of DIR (default: here), so shims and `cd` use it.
+    """Trust the project venv of DIR, so shims and `cd` use it.
+
+    DIR defaults to here, or, from a subfolder, to the project whose .python-version decides
+    here.
 
     A venv that came with a cloned project can run anything; pyswitch uses it only once you
     say so. Trust is recorded per real path.
@@ -26,7 +29,7 @@ def trust_command(directory, revoke):
     from pyswitch import trust
 
     ctx = context()
-    project = (ctx.cwd / directory) if directory else ctx.cwd
+    project = (ctx.cwd / directory) if directory else trust.project_here(ctx)
     venv = trust.venv_of(ctx, project)
     if revoke:
         trust.revoke(ctx, project)
