@@ -283,11 +283,19 @@ def test_hook_keeps_its_hands_off(shell, world, session, tmp_path):
         off = s.step('cd "$P_VENV"')
         assert off.path == start.path and off.get("VIRTUAL_ENV") is None
         s.send('cd "$P_START"')
+        config.unlink()  # back to the default (on); bash's and fish's -nt call a missing file older
+        expect_venv(s.step('cd "$P_VENV"'), start, world, "config deleted")
+        s.send('cd "$P_START"')
+        config.write_text("auto_activate = false\n")
+        off = s.step('cd "$P_VENV"')
+        assert off.path == start.path and off.get("VIRTUAL_ENV") is None
+        s.send('cd "$P_START"')
         config.write_text("auto_activate = true\n")
         expect_venv(s.step('cd "$P_VENV"'), start, world, "config back on")
         expect_plain(s.step('cd "$P_START"'), start, world.system_prefix, "left")
     finally:
-        config.unlink()
+        if config.exists():
+            config.unlink()
 
     # an untrusted .venv is ignored until trusted; trusting and revoking take effect at once
     expect_plain(s.step('cd "$P_UNTRUSTED"'), start, world.plain_prefix, "untrusted")

@@ -37,19 +37,19 @@ class Syntax:
 SH = Syntax(
     name="sh", quote=sh_quote, set_global="{k}={v}", join_assign=" ", function="{name}() {{", end="}",
     indent="  ", all_of=" && ", guard="{tests} || return 1",
-    tests={"older": '[ "$_PYSWITCH_C_FILE" -nt {p} ]', "link": "[ -h {p} ]", "notlink": "[ ! -h {p} ]",
+    tests={"older": '[ -e {p} ] && [ "$_PYSWITCH_C_FILE" -nt {p} ]', "link": "[ -h {p} ]", "notlink": "[ ! -h {p} ]",
            "regular": "[ -f {p} ]", "same": "[ {p} -ef {r} ]", "gen": '[ "$_PYSWITCH_C_GEN" = {p} ]'},
     var_unset='[ -z "${{{v}+x}}" ] || return 0', var_is='{{ [ "${{{v}+x}}" = x ] && [ "${v}" = {val} ]; }} || return 0',
-    newer_or_stale='[ "$_PYSWITCH_C_FILE" -nt {p} ] || return 0', appeared_stale="[ -e {p} ] && return 0",
+    newer_or_stale='[ -e {p} ] && [ "$_PYSWITCH_C_FILE" -nt {p} ] || return 0', appeared_stale="[ -e {p} ] && return 0",
     bin_changed='[ "$_PYSWITCH_C_STAMP" -nt {p} ] || return 0',
 )
 FISH = Syntax(
     name="fish", quote=fish_quote, set_global="set -g {k} {v}", join_assign="; ", function="function {name}",
     end="end", indent="    ", all_of="; and ", guard="{tests}; or return 1",
-    tests={"older": "test $_PYSWITCH_C_FILE -nt {p}", "link": "test -L {p}", "notlink": "not test -L {p}",
+    tests={"older": "test -e {p}; and test $_PYSWITCH_C_FILE -nt {p}", "link": "test -L {p}", "notlink": "not test -L {p}",
            "regular": "test -f {p}", "same": "test {p} -ef {r}", "gen": 'test "$_PYSWITCH_C_GEN" = {p}'},
     var_unset="set -q {v}; and return 0", var_is='set -q {v}; or return 0; test "${v}" = {val}; or return 0',
-    newer_or_stale="test $_PYSWITCH_C_FILE -nt {p}; or return 0", appeared_stale="test -e {p}; and return 0",
+    newer_or_stale="test -e {p}; and test $_PYSWITCH_C_FILE -nt {p}; or return 0", appeared_stale="test -e {p}; and return 0",
     bin_changed="test $_PYSWITCH_C_STAMP -nt {p}; or return 0",
 )
 SYNTAXES = {"sh": SH, "fish": FISH}
@@ -94,7 +94,7 @@ def main(syn: Syntax, gen: str, settings: Pairs, watched_vars: Sequence[Tuple[st
     out.append(syn.function.format(name="_pyswitch_stale"))
     for var, value in watched_vars:
         out.append(i1 + (syn.var_unset.format(v=var) if value is None else syn.var_is.format(v=var, val=q(value))))
-    # "cache not newer than P" is also true when P was deleted: one stat covers both changes
+    # a deleted P is stale too: -e first, as bash's and fish's -nt call a missing file older
     out += [i1 + syn.newer_or_stale.format(p=q(p)) for p in present]
     out += [i1 + syn.appeared_stale.format(p=q(p)) for p in absent]
     out += [i1 + "return 1", syn.end]
