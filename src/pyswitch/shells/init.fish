@@ -10,13 +10,20 @@ set -g _PYSWITCH_CACHE @CACHE@
 set -g _PYSWITCH_TRUST @TRUST@
 set -gx PYSWITCH_SHELL fish
 
-# The shims go first on PATH, exactly once however often this is evaluated.
+# The shims go first on PATH, exactly once however often this is evaluated; an environment the
+# hook activated (here, or in the shell this one started from) keeps its bin ahead of them.
+set -l _pyswitch_was "$PATH"
 set -l _pyswitch_rest
 set -l _pyswitch_p
 for _pyswitch_p in $PATH
     test "$_pyswitch_p" = "$_PYSWITCH_SHIMS"; or set -a _pyswitch_rest $_pyswitch_p
 end
-set -gx PATH $_PYSWITCH_SHIMS $_pyswitch_rest
+if set -q _PYSWITCH_ACTIVE_BIN[1]; and test "$_pyswitch_rest[1]" = "$_PYSWITCH_ACTIVE_BIN"
+    set -gx PATH $_pyswitch_rest[1] $_PYSWITCH_SHIMS $_pyswitch_rest[2..-1]
+    test "$_pyswitch_was" = "$_PYSWITCH_NEW_PATH"; and set -gx _PYSWITCH_NEW_PATH $PATH
+else
+    set -gx PATH $_PYSWITCH_SHIMS $_pyswitch_rest
+end
 
 # `pyswitch shell` changes this shell: the command prints shell code that this function runs.
 function pyswitch --description 'pyswitch; `pyswitch shell` changes this shell'

@@ -12,7 +12,8 @@ typeset -g _PYSWITCH_TRUST=@TRUST@
 typeset -g _PYSWITCH_SYSREAD=
 \builtin zmodload -F zsh/system b:sysread 2>/dev/null && _PYSWITCH_SYSREAD=1
 
-# The shims go first on PATH, exactly once however often this is evaluated.
+# The shims go first on PATH, exactly once however often this is evaluated; an environment the
+# hook activated (here, or in the shell this one started from) keeps its bin ahead of them.
 _pyswitch_path_without() {
   \builtin emulate -L zsh
   \builtin local _pyswitch_p=":$PATH:"
@@ -20,8 +21,15 @@ _pyswitch_path_without() {
   _pyswitch_p=${_pyswitch_p#:}
   PATH=${_pyswitch_p%:}
 }
+typeset -g _pyswitch_was=$PATH
 _pyswitch_path_without "$_PYSWITCH_SHIMS"
-PATH=$_PYSWITCH_SHIMS${PATH:+:$PATH}
+if [[ -n ${_PYSWITCH_ACTIVE_BIN-} && ":$PATH:" == ":$_PYSWITCH_ACTIVE_BIN:"* ]]; then
+  PATH=$_PYSWITCH_ACTIVE_BIN:$_PYSWITCH_SHIMS${PATH#"$_PYSWITCH_ACTIVE_BIN"}
+  [[ $_pyswitch_was == "${_PYSWITCH_NEW_PATH-}" ]] && \builtin export _PYSWITCH_NEW_PATH="$PATH"
+else
+  PATH=$_PYSWITCH_SHIMS${PATH:+:$PATH}
+fi
+\builtin unset _pyswitch_was
 \builtin export PATH
 
 # `pyswitch shell` changes this shell: the command prints shell code that this function runs.
