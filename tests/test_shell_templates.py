@@ -29,7 +29,7 @@ ZSH_TO_BASH = [
     (re.compile(r"--print-for zsh"), "--print-for bash"),
 ]
 # functions that may differ: variable indirection, globbing and loading differ by nature
-SHELL_SPECIFIC = {"_pyswitch_save", "_pyswitch_restore", "_pyswitch_source_dir", "_pyswitch_answer",
+SHELL_SPECIFIC = {"_pyswitch_save", "_pyswitch_restore", "_pyswitch_source_dir", "_pyswitch_glob", "_pyswitch_answer",
                   "_pyswitch_load", "_pyswitch_path_without", "_pyswitch_completion_load", "_pyswitch_hook"}
 
 

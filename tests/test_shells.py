@@ -22,6 +22,7 @@ from shell_session import INIT, MARKER, SHELLS, Session, State, need_shell, set_
 
 HOSTILE = "'\";&&e-$ èрт🚒♞中片-j"
 ACTIVATE = {"bash": ". ", "zsh": ". ", "fish": "source "}
+ORDER, ORDERED = "PYSWITCH_TEST_ORDER", ("2-b", "a-first", "10-c", "B-upper")
 # two real interpreters, the pair CI installs first
 WANTED = (("3.8.18", "3.13.0"), ("3.8.18", "3.12.1"), ("3.9.18", "3.13.0"))
 
@@ -78,6 +79,12 @@ def world(tmp_path_factory) -> World:
         (d / "marker.sh").write_text(action + "\n")
     (conda_env / "etc/conda/activate.d/marker.fish").write_text(f'set -gx {MARKER} "on $CONDA_DEFAULT_ENV"\n')
     (conda_env / "etc/conda/deactivate.d/marker.fish").write_text(f"set -e {MARKER}\n")
+    # conda runs them sorted by name as bytes, deactivate.d last first: not fish's glob order
+    for kind, tag in (("activate", ""), ("deactivate", "d:")):
+        for name in ORDERED:
+            d = conda_env / "etc" / "conda" / f"{kind}.d"
+            (d / f"{name}.sh").write_text(f'export {ORDER}="${{{ORDER}-}}{tag}{name} "\n')
+            (d / f"{name}.fish").write_text(f'set -gx {ORDER} "${ORDER}""{tag}{name} "\n')
 
     projects = base / f"projects {HOSTILE}"
     start = projects / "start"
@@ -186,9 +193,14 @@ def test_cd_activates_and_leaving_restores_everything(shell, world, session):
     expect_venv(s.step('cd "sub dir"'), start, world, "venv project's subfolder")
     expect_plain(s.step('cd "$P_START"'), start, world.system_prefix, "left the venv project")
 
-    expect_conda(s.step('cd "$P_CONDA"'), start, world, "conda project")
+    conda = s.step('cd "$P_CONDA"')
+    expect_conda(conda, start, world, "conda project")
+    assert conda.get(ORDER) == "10-c 2-b B-upper a-first ", conda.get(ORDER)
     expect_conda(s.step('cd "sub dir"'), start, world, "conda project's subfolder")
-    expect_venv(s.step('cd "$P_VENV"'), start, world, "switched from conda to venv")
+    switched = s.step('cd "$P_VENV"')
+    expect_venv(switched, start, world, "switched from conda to venv")
+    assert switched.get(ORDER) == "10-c 2-b B-upper a-first d:a-first d:B-upper d:2-b d:10-c ", switched.get(ORDER)
+    s.send(unset_env(shell, ORDER))
     expect_conda(s.step('cd "$P_CONDA/sub dir"'), start, world, "switched from venv to conda")
     expect_plain(s.step('cd "$P_START"'), start, world.system_prefix, "left the conda project")
 

@@ -223,7 +223,7 @@ _pyswitch_activate() {
 
 _pyswitch_deactivate() {
   [[ -n ${_PYSWITCH_ACTIVE_KIND-} ]] || \builtin return 0
-  [[ $_PYSWITCH_ACTIVE_KIND == conda ]] && _pyswitch_source_dir "$_PYSWITCH_ACTIVE_PREFIX/etc/conda/deactivate.d"
+  [[ $_PYSWITCH_ACTIVE_KIND == conda ]] && _pyswitch_source_dir "$_PYSWITCH_ACTIVE_PREFIX/etc/conda/deactivate.d" reverse
   if [[ $PATH == "${_PYSWITCH_NEW_PATH-}" ]]; then
     PATH=$_PYSWITCH_OLD_PATH
   else
@@ -281,18 +281,30 @@ _pyswitch_restore() {
   done
 }
 
-# Source a conda env's activate.d or deactivate.d scripts for this shell, in order.
+# Source a conda env's activate.d or deactivate.d scripts for this shell in conda's order: by
+# name as bytes (Python's sorted), last first with `reverse` (deactivate.d).
 _pyswitch_source_dir() {
   [[ -d $1 ]] || \builtin return 0
-  \builtin local _pyswitch_s _pyswitch_fg= _pyswitch_nf=
+  \builtin local _pyswitch_s _pyswitch_fg= _pyswitch_nf= _pyswitch_i
+  \builtin local -a _pyswitch_l
   \builtin shopt -q failglob && { _pyswitch_fg=1; \builtin shopt -u failglob; }
   [[ $- == *f* ]] && { _pyswitch_nf=1; \builtin set +f; }
-  for _pyswitch_s in "$1"/*.sh; do
-    [[ -f $_pyswitch_s ]] && \builtin . "$_pyswitch_s"
-  done
+  _pyswitch_glob "$1"
   [[ -n $_pyswitch_fg ]] && \builtin shopt -s failglob
   [[ -n $_pyswitch_nf ]] && \builtin set -f
+  for (( _pyswitch_i = 0; _pyswitch_i < ${#_pyswitch_l[@]}; _pyswitch_i++ )); do
+    [[ ${2-} == reverse ]] && _pyswitch_s=${_pyswitch_l[${#_pyswitch_l[@]} - 1 - _pyswitch_i]} \
+      || _pyswitch_s=${_pyswitch_l[_pyswitch_i]}
+    [[ -f $_pyswitch_s ]] && \builtin . "$_pyswitch_s"
+  done
   \builtin return 0
+}
+
+# The scripts' names in byte order, whatever the user's locale sorts by; the scripts themselves
+# run in the user's locale.
+_pyswitch_glob() {
+  \builtin local LC_ALL=C
+  _pyswitch_l=("$1"/*.sh)
 }
 
 # Before anything else at the prompt, so prompt tools see the activated environment; once.

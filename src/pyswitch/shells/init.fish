@@ -254,17 +254,30 @@ function _pyswitch_activate --argument-names kind prefix bin name
     set -gx _PYSWITCH_ACTIVE_BIN $bin
     set -gx _PYSWITCH_NEW_PATH $PATH
     if test $kind = conda
-        for s in $prefix/etc/conda/activate.d/*.fish
+        set -l scripts $prefix/etc/conda/activate.d/*.fish  # `set`: no match is no error
+        for s in (_pyswitch_scripts $scripts)
             test -f $s; and source $s
         end
     end
     return 0
 end
 
+# conda's order for activate.d scripts: by name as bytes (Python's sorted). fish's glob sorts
+# numbers by value and ignores case, so two or more scripts take one `sort`, on activation only.
+function _pyswitch_scripts
+    if test (count $argv) -lt 2
+        string join \n -- $argv
+    else
+        string join \n -- $argv | LC_ALL=C command sort
+    end
+end
+
 function _pyswitch_deactivate
     set -q _PYSWITCH_ACTIVE_KIND[1]; or return 0
     if test "$_PYSWITCH_ACTIVE_KIND" = conda
-        for s in $_PYSWITCH_ACTIVE_PREFIX/etc/conda/deactivate.d/*.fish
+        set -l scripts $_PYSWITCH_ACTIVE_PREFIX/etc/conda/deactivate.d/*.fish
+        set scripts (_pyswitch_scripts $scripts)
+        for s in $scripts[-1..1]  # last first, as conda deactivates
             test -f $s; and source $s
         end
     end

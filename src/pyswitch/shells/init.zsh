@@ -243,7 +243,7 @@ _pyswitch_activate() {
 
 _pyswitch_deactivate() {
   [[ -n ${_PYSWITCH_ACTIVE_KIND-} ]] || \builtin return 0
-  [[ $_PYSWITCH_ACTIVE_KIND == conda ]] && _pyswitch_source_dir "$_PYSWITCH_ACTIVE_PREFIX/etc/conda/deactivate.d"
+  [[ $_PYSWITCH_ACTIVE_KIND == conda ]] && _pyswitch_source_dir "$_PYSWITCH_ACTIVE_PREFIX/etc/conda/deactivate.d" reverse
   if [[ $PATH == "${_PYSWITCH_NEW_PATH-}" ]]; then
     PATH=$_PYSWITCH_OLD_PATH
   else
@@ -301,14 +301,24 @@ _pyswitch_restore() {
   done
 }
 
-# Source a conda env's activate.d or deactivate.d scripts for this shell, in order.
+# Source a conda env's activate.d or deactivate.d scripts for this shell in conda's order.
 _pyswitch_source_dir() {
   [[ -d $1 ]] || \builtin return 0
   \builtin local _pyswitch_s
-  for _pyswitch_s in "$1"/*.sh(N-.); do
+  \builtin local -a _pyswitch_l
+  _pyswitch_glob "$1" "${2-}"
+  for _pyswitch_s in "${_pyswitch_l[@]}"; do
     \builtin . "$_pyswitch_s"
   done
   \builtin return 0
+}
+
+# The scripts' names in byte order (Python's sorted, as conda), reversed for deactivate.d,
+# whatever the user's locale and glob options sort by; the scripts run in the user's locale.
+_pyswitch_glob() {
+  \builtin emulate -L zsh
+  \builtin local LC_ALL=C
+  if [[ $2 == reverse ]]; then _pyswitch_l=("$1"/*.sh(N-.On)); else _pyswitch_l=("$1"/*.sh(N-.on)); fi
 }
 
 \builtin autoload -Uz add-zsh-hook
