@@ -46,10 +46,12 @@ SH = Syntax(
 FISH = Syntax(
     name="fish", quote=fish_quote, set_global="set -g {k} {v}", join_assign="; ", function="function {name}",
     end="end", indent="    ", all_of="; and ", guard="{tests}; or return 1",
-    tests={"older": "test -e {p}; and test $_PYSWITCH_C_FILE -nt {p}", "link": "test -L {p}", "notlink": "not test -L {p}",
-           "regular": "test -f {p}", "same": "test {p} -ef {r}", "gen": 'test "$_PYSWITCH_C_GEN" = {p}'},
+    tests={"older": "test -e {p}; and test $_PYSWITCH_C_FILE -nt {p}", "link": "test -L {p}",
+           "notlink": "not test -L {p}", "regular": "test -f {p}", "same": "test {p} -ef {r}",
+           "gen": 'test "$_PYSWITCH_C_GEN" = {p}'},
     var_unset="set -q {v}; and return 0", var_is='set -q {v}; or return 0; test "${v}" = {val}; or return 0',
-    newer_or_stale="test -e {p}; and test $_PYSWITCH_C_FILE -nt {p}; or return 0", appeared_stale="test -e {p}; and return 0",
+    newer_or_stale="test -e {p}; and test $_PYSWITCH_C_FILE -nt {p}; or return 0",
+    appeared_stale="test -e {p}; and return 0",
     bin_changed="test $_PYSWITCH_C_STAMP -nt {p}; or return 0",
 )
 SYNTAXES = {"sh": SH, "fish": FISH}
