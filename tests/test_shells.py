@@ -264,6 +264,14 @@ def test_hook_keeps_its_hands_off(shell, world, session, tmp_path):
     s.send("deactivate")
     expect_plain(s.step(), start, world.system_prefix, "deactivated by hand")
 
+    # a venv activated by hand on top of the hook's own: once deactivated, the hook's is back
+    expect_venv(s.step('cd "$P_VENV"'), start, world, "the hook's venv")
+    on_top = s.step(activate)
+    assert on_top.get("VIRTUAL_ENV") == str(world.hand_venv) and same(on_top.prefix, world.hand_venv)
+    s.send("deactivate")
+    expect_venv(s.step(), start, world, "the hook's venv after the one on top was deactivated")
+    expect_plain(s.step('cd "$P_START"'), start, world.system_prefix, "left after the one on top")
+
     # the hook's own environment deactivated by hand: forgotten, not activated again here
     expect_conda(s.step('cd "$P_CONDA"'), start, world, "conda project")
     forgot = s.step(unset_env(shell, "CONDA_PREFIX"))

@@ -106,10 +106,17 @@ function _pyswitch_update
     if set -q _PYSWITCH_ACTIVE_KIND[1]
         set -l v "$CONDA_PREFIX"
         test "$_PYSWITCH_ACTIVE_KIND" = venv; and set v "$VIRTUAL_ENV"
-        if test "$v" != "$_PYSWITCH_ACTIVE_PREFIX"
-            # the user deactivated ours by hand (forget it), or activated another on top (hands off)
-            test -z "$v"; and _pyswitch_forget
+        # another activated on top: hands off, and once it is deactivated (a venv's deactivate
+        # leaves VIRTUAL_ENV unset, not ours) take over again; ours deactivated by hand: forget it
+        if test "$v" = "$_PYSWITCH_ACTIVE_PREFIX"
+            set -eg _PYSWITCH_COVERED  # ours again (conda deactivate restores the one below)
+        else if test -n "$v"
+            set -gx _PYSWITCH_COVERED 1
             return
+        else
+            set v "$_PYSWITCH_COVERED"
+            _pyswitch_forget
+            test -n "$v"; or return
         end
     end
     # an environment activated by hand: change nothing
@@ -291,7 +298,8 @@ function _pyswitch_deactivate
     else
         _pyswitch_restore CONDA_PREFIX CONDA_DEFAULT_ENV CONDA_SHLVL
     end
-    set -eg _PYSWITCH_ACTIVE_KIND _PYSWITCH_ACTIVE_PREFIX _PYSWITCH_ACTIVE_BIN _PYSWITCH_OLD_PATH _PYSWITCH_NEW_PATH
+    set -eg _PYSWITCH_ACTIVE_KIND _PYSWITCH_ACTIVE_PREFIX _PYSWITCH_ACTIVE_BIN _PYSWITCH_OLD_PATH _PYSWITCH_NEW_PATH \
+        _PYSWITCH_COVERED
     return 0
 end
 
@@ -300,7 +308,7 @@ function _pyswitch_forget
     _pyswitch_path_drop $_PYSWITCH_ACTIVE_BIN
     set -eg _PYSWITCH_ACTIVE_KIND _PYSWITCH_ACTIVE_PREFIX _PYSWITCH_ACTIVE_BIN _PYSWITCH_OLD_PATH _PYSWITCH_NEW_PATH \
         _PYSWITCH_OLD_VIRTUAL_ENV _PYSWITCH_OLD_PYTHONHOME _PYSWITCH_OLD_CONDA_PREFIX _PYSWITCH_OLD_CONDA_DEFAULT_ENV \
-        _PYSWITCH_OLD_CONDA_SHLVL
+        _PYSWITCH_OLD_CONDA_SHLVL _PYSWITCH_COVERED
     return 0
 end
 

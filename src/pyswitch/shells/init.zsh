@@ -108,10 +108,17 @@ _pyswitch_update() {
   if [[ -n ${_PYSWITCH_ACTIVE_KIND-} ]]; then
     \builtin local _pyswitch_v="${CONDA_PREFIX-}"
     [[ $_PYSWITCH_ACTIVE_KIND == venv ]] && _pyswitch_v=${VIRTUAL_ENV-}
-    if [[ $_pyswitch_v != "$_PYSWITCH_ACTIVE_PREFIX" ]]; then
-      # the user deactivated ours by hand (forget it), or activated another on top (hands off)
-      [[ -z $_pyswitch_v ]] && _pyswitch_forget
+    # another activated on top: hands off, and once it is deactivated (a venv's deactivate
+    # leaves VIRTUAL_ENV unset, not ours) take over again; ours deactivated by hand: forget it
+    if [[ $_pyswitch_v == "$_PYSWITCH_ACTIVE_PREFIX" ]]; then
+      \builtin unset _PYSWITCH_COVERED  # ours again (conda deactivate restores the one below)
+    elif [[ -n $_pyswitch_v ]]; then
+      \builtin export _PYSWITCH_COVERED=1
       \builtin return
+    else
+      _pyswitch_v=${_PYSWITCH_COVERED-}
+      _pyswitch_forget
+      [[ -n $_pyswitch_v ]] || \builtin return
     fi
   fi
   # an environment activated by hand: change nothing
@@ -255,7 +262,8 @@ _pyswitch_deactivate() {
   else
     _pyswitch_restore CONDA_PREFIX CONDA_DEFAULT_ENV CONDA_SHLVL
   fi
-  \builtin unset _PYSWITCH_ACTIVE_KIND _PYSWITCH_ACTIVE_PREFIX _PYSWITCH_ACTIVE_BIN _PYSWITCH_OLD_PATH _PYSWITCH_NEW_PATH
+  \builtin unset _PYSWITCH_ACTIVE_KIND _PYSWITCH_ACTIVE_PREFIX _PYSWITCH_ACTIVE_BIN _PYSWITCH_OLD_PATH _PYSWITCH_NEW_PATH \
+    _PYSWITCH_COVERED
 }
 
 # Ours was deactivated by hand: drop what is left of it without restoring anything.
@@ -264,7 +272,7 @@ _pyswitch_forget() {
   \builtin export PATH
   \builtin unset _PYSWITCH_ACTIVE_KIND _PYSWITCH_ACTIVE_PREFIX _PYSWITCH_ACTIVE_BIN _PYSWITCH_OLD_PATH _PYSWITCH_NEW_PATH \
     _PYSWITCH_OLD_VIRTUAL_ENV _PYSWITCH_OLD_PYTHONHOME _PYSWITCH_OLD_CONDA_PREFIX _PYSWITCH_OLD_CONDA_DEFAULT_ENV \
-    _PYSWITCH_OLD_CONDA_SHLVL
+    _PYSWITCH_OLD_CONDA_SHLVL _PYSWITCH_COVERED
 }
 
 # Takes the first occurrence of $1 out of PATH.
