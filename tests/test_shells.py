@@ -404,3 +404,18 @@ def test_shell_needs_the_integration_and_refuses_what_is_not_installed(roots, py
     assert pyswitch("shell", "--print-for", "zsh", "--unset").stdout == "\\builtin unset PYSWITCH_VERSION\n"
     assert pyswitch("shell", env={"PYSWITCH_VERSION": "3.8"}).stdout == "3.8\n"
     assert pyswitch("shell").returncode == 1
+
+
+@pytest.mark.shell
+@pytest.mark.parametrize("shell", SHELLS)
+def test_doctor_tells_a_nested_shell_that_never_loaded_the_integration(shell, world, session, tmp_path):
+    """PYSWITCH_SHELL is inherited by every child: doctor must not take it for the hook in a
+    nested interactive shell started without the integration."""
+    s = session(shell)
+    s.send(INIT[shell])
+    s.step('pyswitch doctor > "$T/here.txt"; echo "pyswitch doctor" | bash --norc --noprofile -i > "$T/nested.txt" 2>/dev/null')
+    out = s.out
+    here = [line for line in (out / "here.txt").read_text().splitlines() if " hook: " in line]
+    nested = [line for line in (out / "nested.txt").read_text().splitlines() if " hook: " in line]
+    assert here and here[0].startswith("ok") and f"loaded ({shell})" in here[0], here
+    assert nested and nested[0].startswith("problem") and "not loaded in this shell" in nested[0], nested

@@ -129,11 +129,17 @@ def other_installer(ctx: Context, entry: str) -> Optional[str]:
 
 def check_hook(ctx: Context, inv: Inventory) -> List[Check]:
     shell = ctx.environ.get(envvars.PYSWITCH_SHELL)
+    level = ctx.environ.get(envvars.SHELL_LEVEL)
+    line, rc = init_line(shell_name(ctx))
+    fix = f"echo '{line}' >> {rc}, then open a new shell"
+    if shell and level is not None and level != ctx.environ.get("SHLVL", ""):
+        # exported by an outer shell: this one (a nested `bash`, a script) never loaded it
+        return [Check("hook", PROBLEM, f"the shell integration is not loaded in this shell (a parent shell, "
+                                       f"SHLVL {level}, loaded it; this one is SHLVL {ctx.environ.get('SHLVL', '?')})",
+                      fix)]
     if shell:
         return [Check("hook", OK, f"the shell integration is loaded ({shell})")]
-    line, rc = init_line(shell_name(ctx))
-    return [Check("hook", PROBLEM, "the shell integration is not loaded in this shell (PYSWITCH_SHELL is unset)",
-                  f"echo '{line}' >> {rc}, then open a new shell")]
+    return [Check("hook", PROBLEM, "the shell integration is not loaded in this shell (PYSWITCH_SHELL is unset)", fix)]
 
 
 def condarc_files(ctx: Context) -> List[Path]:

@@ -8,7 +8,8 @@
 _PYSWITCH_SHIMS=@SHIMS@
 _PYSWITCH_CACHE=@CACHE@
 _PYSWITCH_TRUST=@TRUST@
-\builtin export PYSWITCH_SHELL=bash
+# the nesting level too: a nested shell that does not load this inherits PYSWITCH_SHELL
+\builtin export PYSWITCH_SHELL=bash _PYSWITCH_SHLVL="${SHLVL-}"
 
 # The shims go first on PATH, exactly once however often this is evaluated; an environment the
 # hook activated (here, or in the shell this one started from) keeps its bin ahead of them.

@@ -9,6 +9,8 @@ set -g _PYSWITCH_SHIMS @SHIMS@
 set -g _PYSWITCH_CACHE @CACHE@
 set -g _PYSWITCH_TRUST @TRUST@
 set -gx PYSWITCH_SHELL fish
+# the nesting level too: a nested shell that does not load this inherits PYSWITCH_SHELL
+set -gx _PYSWITCH_SHLVL "$SHLVL"
 
 # The shims go first on PATH, exactly once however often this is evaluated; an environment the
 # hook activated (here, or in the shell this one started from) keeps its bin ahead of them.

@@ -8,7 +8,8 @@
 typeset -g _PYSWITCH_SHIMS=@SHIMS@
 typeset -g _PYSWITCH_CACHE=@CACHE@
 typeset -g _PYSWITCH_TRUST=@TRUST@
-\builtin export PYSWITCH_SHELL=zsh
+# the nesting level too: a nested shell that does not load this inherits PYSWITCH_SHELL
+\builtin export PYSWITCH_SHELL=zsh _PYSWITCH_SHLVL="${SHLVL-}"
 typeset -g _PYSWITCH_SYSREAD=
 \builtin zmodload -F zsh/system b:sysread 2>/dev/null && _PYSWITCH_SYSREAD=1
 
