@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -335,3 +336,37 @@ def test_a_venv_whose_path_holds_a_colon_never_puts_a_relative_entry_on_path(she
         assert state.path == start.path and state.get("VIRTUAL_ENV") is None
         assert state.prefix == str(project / ".venv")  # the shims still run it
     assert transcript.count("pyswitch: ignoring ./.venv (its path holds ':', which PATH cannot hold)") == 1
+
+
+@pytest.mark.parametrize("change", ["deleted", "rewritten"])
+def test_a_config_changed_while_the_engine_runs_leaves_the_cache_stale(roots, change):
+    """A background rehash read the config, then the user changed it before the cache was
+    written: what it wrote must not pass for fresh in any shell (seen as a fish hook that kept
+    activation off after config.toml was deleted)."""
+    from pyswitch import resolve_cache
+    from pyswitch.paths import Context
+
+    config = Path(roots.env["PYSWITCH_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("auto_activate = false\n")
+    past = time.time() - 60
+    os.utime(config, (past, past))
+    os.utime(config.parent, (past, past))
+    ctx = Context.from_env(environ=roots.env, cwd=roots.project)  # reads the config now
+    assert ctx.config.auto_activate is False
+    if change == "deleted":
+        config.unlink()
+    else:
+        config.write_text("auto_activate = true\n")
+    time.sleep(0.3)  # the engine is slow today: more than the cache's clock margin passes
+    resolve_cache.write_cache(ctx)
+    for shell, cache, call in (("dash", "resolve.sh", "_pyswitch_stale && echo stale"),
+                               ("bash", "resolve.sh", "_pyswitch_stale && echo stale"),
+                               ("zsh", "resolve.sh", "_pyswitch_stale && echo stale"),
+                               ("fish", "resolve.fish", "_pyswitch_stale; and echo stale")):
+        if shutil.which(shell) is None:
+            continue
+        main = roots.root / "cache" / cache
+        r = subprocess.run([shell, "-c", f". '{main}'; {call}" if shell != "fish" else f"source '{main}'; {call}"],
+                           env=dict(roots.env), capture_output=True, text=True, timeout=30)
+        assert r.stdout.strip() == "stale", (shell, r.stdout, r.stderr)

@@ -695,14 +695,16 @@ def test_undecodable_bytes_round_trip_through_local_force(four, pyswitch):
     assert (four.project / ".python-version").read_bytes() == b"3.9.1\n\xff\n"
 
 
-def test_version_in_a_deleted_folder_reads_pwd_like_the_shims(four):
+def test_version_in_a_deleted_folder_reads_no_version_file_as_the_shims_do(four):
+    """SPEC 4: no error, and no local pin: a shim started there cannot know where the folder
+    was (sh empties $PWD), so the engine does not walk up from a stale $PWD either."""
     four.pin(four.project, "3.10.2\n")
     gone = four.project / "gone"
     gone.mkdir()
     script = f'cd "{gone}" && rmdir "{gone}" && exec "$0" version --json'
     r = subprocess.run(["sh", "-c", script, str(BIN / "pyswitch")], env=four.env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout)["name"] == "3.10.2"
+    assert json.loads(r.stdout)["name"] == "system"
 
 
 # ------------------------------------------------- beside the real pyenv: its `latest` rule

@@ -6,6 +6,7 @@ PYSWITCH_CONFIG, PYSWITCH_CONDA_ROOTS), never by patching.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 TYPE_CHECKING = False  # annotations only: importing typing would cost every command
@@ -33,9 +34,11 @@ class Context:
     pyenv_root: Path
     config_path: Path
     config: Config = Config()
+    born_ns: int = 0  # when reading began (before the config): a cache written from this is that old
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None) -> "Context":
+        born = time.time_ns()
         env = dict(os.environ if environ is None else environ)
         home = Path(env.get(envvars.HOME) or os.path.expanduser("~"))
         config_path = Path(env.get(envvars.PYSWITCH_CONFIG) or _user_config_dir(env) / "config.toml")
@@ -44,7 +47,7 @@ class Context:
         pyenv_root = Path(env.get(envvars.PYENV_ROOT) or config.pyenv_root or home / ".pyenv")
         here = _current_dir(env.get("PWD")) if cwd is None else Path(cwd)
         return cls(environ=env, here=here, home=home, root=root.expanduser(),
-                   pyenv_root=pyenv_root.expanduser(), config_path=config_path, config=config)
+                   pyenv_root=pyenv_root.expanduser(), config_path=config_path, config=config, born_ns=born)
 
     @property
     def cwd(self) -> Path:

@@ -230,6 +230,8 @@ def watched_paths(ctx: Context, inv: Inventory) -> Tuple[List[str], List[str]]:
     watch(ctx.conda_environments_txt)
     watch(ctx.trust_file)
     watch(ctx.config_path)
+    # and its folder: a config deleted or made while the engine ran leaves no mtime of its own
+    watch(ctx.config_path.parent)
     return sorted(set(present)), sorted(set(absent))
 
 
@@ -300,10 +302,17 @@ def lock_file(ctx: Context) -> Path:
     return ctx.cache_dir / ".lock"
 
 
+def read_since(ctx: Context) -> int:
+    """The mtime for what is written from ctx: as old as the first thing read (the config, read
+    when ctx was made, perhaps long before), less the clock's margin."""
+    now = time.time_ns()
+    return min(now, ctx.born_ns or now) - CLOCK_MARGIN_NS
+
+
 def write_cache(ctx: Context, inv: Optional[Inventory] = None,
                 extra_values: Iterable[Tuple[str, str]] = ()) -> None:
     """Answer every source seen lately (and this call's own) from what is on disk now."""
-    started = time.time_ns() - CLOCK_MARGIN_NS
+    started = read_since(ctx)
     inv = inv or Inventory(ctx)
     ctx.cache_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(lock_file(ctx)):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Set, Tuple
@@ -60,7 +59,7 @@ def rehash(ctx: Context, inv: Optional[Inventory] = None) -> RehashResult:
     Under a lock, so that two rehashes at once each either do the work or find it done; every
     shim is written to a temporary name and renamed, so a running shim never reads half of one.
     """
-    started = time.time_ns() - resolve_cache.CLOCK_MARGIN_NS  # a bin changed while this runs is newer
+    started = resolve_cache.read_since(ctx)  # a bin changed while this runs is newer
     inv = inv or Inventory(ctx)
     shims = ctx.shims_dir
     shims.mkdir(parents=True, exist_ok=True)
