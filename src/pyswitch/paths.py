@@ -35,6 +35,7 @@ class Context:
     config_path: Path
     config: Config = Config()
     born_ns: int = 0  # when reading began (before the config): a cache written from this is that old
+    config_seen: bool = False  # the config file existed when it was read
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, cwd: Optional[Path] = None) -> "Context":
@@ -42,12 +43,14 @@ class Context:
         env = dict(os.environ if environ is None else environ)
         home = Path(env.get(envvars.HOME) or os.path.expanduser("~"))
         config_path = Path(env.get(envvars.PYSWITCH_CONFIG) or _user_config_dir(env) / "config.toml")
+        config_seen = os.path.exists(config_path)
         config = load_config(config_path)
         root = Path(env.get(envvars.PYSWITCH_ROOT) or _user_data_dir(env))
         pyenv_root = Path(env.get(envvars.PYENV_ROOT) or config.pyenv_root or home / ".pyenv")
         here = _current_dir(env.get("PWD")) if cwd is None else Path(cwd)
         return cls(environ=env, here=here, home=home, root=root.expanduser(),
-                   pyenv_root=pyenv_root.expanduser(), config_path=config_path, config=config, born_ns=born)
+                   pyenv_root=pyenv_root.expanduser(), config_path=config_path, config=config, born_ns=born,
+                   config_seen=config_seen)
 
     @property
     def cwd(self) -> Path:

@@ -229,9 +229,9 @@ def watched_paths(ctx: Context, inv: Inventory) -> Tuple[List[str], List[str]]:
         watch(installer.folder(ctx))
     watch(ctx.conda_environments_txt)
     watch(ctx.trust_file)
-    watch(ctx.config_path)
-    # and its folder: a config deleted or made while the engine ran leaves no mtime of its own
-    watch(ctx.config_path.parent)
+    # the config as it was when read (ctx was made), not as it is now: one deleted or made since
+    # then is stale at once, where `now` would make this cache look fresh
+    (present if ctx.config_seen else absent).append(str(ctx.config_path))
     return sorted(set(present)), sorted(set(absent))
 
 
@@ -397,12 +397,14 @@ def _drop_unwritten(top: Path, written: set) -> None:
 
 def activation_lines(ctx: Context, inv: Optional[Inventory] = None) -> List[str]:
     """What the hook activates here, for `pyswitch _resolve`: kind, prefix, bin, conda env name,
-    notice folder, notice (empty lines where there is nothing)."""
+    notice folder, notice (empty lines where there is nothing). The kind is empty where
+    activation is off: said here, as this call read the config, since the cache may by now hold
+    what a concurrent rehash read before it."""
     from pyswitch.selection import select
 
     inv = inv or Inventory(ctx)
     a = build_answer(ctx, inv, "here", select(ctx), (), ())
     act = a.activation
-    fields = [act.kind, act.prefix, act.bin, act.name] if act else ["", "", "", ""]
+    fields = [act.kind if ctx.auto_activate else "", act.prefix, act.bin, act.name] if act else ["", "", "", ""]
     notice = [a.notice_dir, a.notice] if "\n" not in a.notice_dir + a.notice else ["", ""]
     return fields + notice

@@ -137,10 +137,10 @@ _pyswitch_want() {
       || \builtin . "$_PYSWITCH_CACHE"; } && ! _pyswitch_stale && _pyswitch_lookup; then
     _pyswitch_wk=$_PYSWITCH_A_KIND _pyswitch_wp=$_PYSWITCH_A_PREFIX _pyswitch_wb=$_PYSWITCH_A_BIN
     _pyswitch_wn=$_PYSWITCH_A_NAME _pyswitch_nd=$_PYSWITCH_A_NOTICE_DIR _pyswitch_nt=$_PYSWITCH_A_NOTICE
+    _pyswitch_auto || _pyswitch_wk=
   else
-    _pyswitch_ask || \builtin return 1
+    _pyswitch_ask || \builtin return 1  # pyswitch applies auto_activate itself, as it read it
   fi
-  _pyswitch_auto || _pyswitch_wk=
   \builtin return 0
 }
 

@@ -152,10 +152,10 @@ function _pyswitch_want
     if test -n "$cached"
         set -g _PYSWITCH_W "$_PYSWITCH_A_KIND" "$_PYSWITCH_A_PREFIX" "$_PYSWITCH_A_BIN" "$_PYSWITCH_A_NAME" \
             "$_PYSWITCH_A_NOTICE_DIR" "$_PYSWITCH_A_NOTICE"
+        _pyswitch_auto; or set _PYSWITCH_W[1] ""
     else
-        _pyswitch_ask; or return 1
+        _pyswitch_ask; or return 1  # pyswitch applies auto_activate itself, as it read it
     end
-    _pyswitch_auto; or set _PYSWITCH_W[1] ""
     return 0
 end
 
