@@ -2,7 +2,7 @@
 
 The commands a person waits for at a prompt start fast: TAB completion of a SPEC is answered
 from the names the resolution cache recorded (fast_complete.py), and the plain forms of
-`version`, `versions`, `which` and `exec` run report.py directly, without the click CLI and
+`version`, `versions`, `which`, `exec`, `export` and `check` run report.py directly, without the click CLI and
 its imports. Any other command line (an option these do not know, `--help`, a typo) goes to
 the click CLI, which says what click says.
 """
@@ -38,7 +38,19 @@ def _plain(argv: List[str]) -> Optional[Callable[[], None]]:
         return lambda: report.which(Context.from_env(), argv[1], out, err)
     if len(argv) >= 2 and argv[0] == "exec" and not argv[1].startswith("-"):
         return lambda: report.exec_(Context.from_env(), argv[1], argv[2:], err)
+    if argv in (["export"], ["export", "--json"]):
+        return lambda: report.export(Context.from_env(), len(argv) == 2, None, _write, err)
+    if len(argv) == 3 and argv[0] == "export" and argv[1] in ("-o", "--output") and not argv[2].startswith("-"):
+        return lambda: report.export(Context.from_env(), False, argv[2], _write, err)
+    if argv in (["check"], ["check", "--json"]):
+        return lambda: report.check(Context.from_env(), None, len(argv) == 2, out, err)
+    if len(argv) == 2 and argv[0] == "check" and not argv[1].startswith("-"):
+        return lambda: report.check(Context.from_env(), argv[1], False, out, err)
     return None
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
 
 
 def _finish(status: int) -> None:
@@ -70,7 +82,7 @@ def main() -> None:
             from pyswitch.errors import describe
 
             try:
-                run()
+                status_of = run() or 0
             except SystemExit:
                 raise
             except BrokenPipeError:  # the reader stopped early (`| head`): nothing to say
@@ -80,7 +92,7 @@ def main() -> None:
                 sys.stdout.flush()
                 print(line, file=sys.stderr)
                 _finish(status)
-            _finish(0)
+            _finish(status_of)
     gc.enable()
     from pyswitch.cli import main as cli_main
 

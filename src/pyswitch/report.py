@@ -1,17 +1,19 @@
-"""What `version`, `versions`, `which` and `exec` do and print, without click.
+"""What `version`, `versions`, `which`, `exec`, `export` and `check` do and print, without click.
 
 These are the commands a person waits for at a prompt, so they run from here both through the
 click commands (cli/version.py, cli/which.py) and through entry.py's fast path, which skips
-loading click where the command line is one of their plain forms (SPEC 9). `out` and `err`
-take one line each.
+loading click where the command line is one of their plain forms (SPEC 9; issue 14's budget for
+export and check). `out` and `err` take one line each.
 """
 from __future__ import annotations
 
 TYPE_CHECKING = False  # annotations only: importing typing would cost every command
 if TYPE_CHECKING:
-    from typing import Callable, Sequence
+    from typing import Callable, Optional, Sequence
 
     Say = Callable[[str], None]
+
+from pathlib import Path
 
 from pyswitch.errors import BrokenEnvironment, PyswitchError
 from pyswitch.inventory import Inventory
@@ -115,3 +117,34 @@ def exec_(ctx: Context, command: str, args: Sequence[str], err: Say) -> None:
     path = routing.find_command(ctx, inv, res, command)
     environ = routing.exec_environment(ctx, path)
     routing.exec_command(path, tuple(args), environ, str(resolve_cache.rehash_stamp(ctx)))
+
+
+def export(ctx: Context, as_json: bool, output: "Optional[str]", write: "Callable[[str], None]", err: Say) -> None:
+    """`pyswitch export`: the text to `write`, or into OUTPUT (atomically) where one is named."""
+    from pyswitch import export as exporting
+
+    chosen, text = exporting.export_text(ctx, as_json)
+    for w in chosen.warnings:
+        err(f"pyswitch: {w}")
+    if output is None or output == "-":
+        write(text)
+        return
+    path = Path(output)
+    exporting.write_atomic(path if path.is_absolute() else ctx.cwd / path, text, output)
+
+
+def check(ctx: Context, file: "Optional[str]", as_json: bool, out: Say, err: Say) -> int:
+    """`pyswitch check`: one line per difference (or JSON); 1 where there is any."""
+    from pyswitch import check as checking
+
+    report = checking.check(ctx, Path(file) if file is not None else None)
+    for w in report.chosen.warnings:
+        err(f"pyswitch: {w}")
+    if as_json:
+        import json
+
+        out(json.dumps([d.to_json() for d in report.differences], indent=2))
+    else:
+        for d in report.differences:
+            out(d.message)
+    return 1 if report.differences else 0

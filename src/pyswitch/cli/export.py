@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from pyswitch.cli.common import context, warn
+from pyswitch.cli.common import context
 
 
 @click.command("export")
@@ -26,16 +26,10 @@ def export_command(output, as_json):
       pyswitch export -o requirements.txt   # what `pyswitch check` compares with
       pyswitch export --json
     """
-    from pyswitch import export
+    from pyswitch import report
 
-    ctx = context()
-    chosen, text = export.export_text(ctx, as_json)
-    warn(chosen.warnings)
-    if output is None or str(output) == "-":
-        click.echo(text, nl=False)
-        return
-    path = output if output.is_absolute() else ctx.cwd / output
-    export.write_atomic(path, text, str(output))
+    report.export(context(), as_json, None if output is None else str(output),
+                  lambda text: click.echo(text, nl=False), _err)
 
 
 @click.command("check")
@@ -56,17 +50,11 @@ def check_command(file, as_json):
       pyswitch check requirements-dev.txt
       pyswitch check --json
     """
-    import json
+    from pyswitch import report
 
-    from pyswitch import check
-
-    ctx = context()
-    report = check.check(ctx, file)
-    warn(report.chosen.warnings)
-    if as_json:
-        click.echo(json.dumps([d.to_json() for d in report.differences], indent=2))
-    else:
-        for d in report.differences:
-            click.echo(d.message)
-    if report.differences:
+    if report.check(context(), None if file is None else str(file), as_json, click.echo, _err):
         click.get_current_context().exit(1)
+
+
+def _err(line: str) -> None:
+    click.echo(line, err=True)
