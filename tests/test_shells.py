@@ -226,6 +226,18 @@ def test_cd_activates_and_leaving_restores_everything(shell, world, session):
     expect_venv(again, start, world, "init again while active")
     expect_plain(s.step('cd "$P_START"'), start, world.system_prefix, "left after init again")
 
+    # a folder deleted under the shell: the next update selects as with no version file (SPEC 4),
+    # as the shims and the engine do, never the parent project's pin
+    s.send('mkdir -p "$P_VENV/sub dir/gone"')  # below a subfolder: the pinned folder itself stays unmodified
+    expect_venv(s.step('cd "$P_VENV/sub dir/gone"'), start, world, "a folder about to go")
+    s.send('rmdir "$PWD"')
+    gone = s.step(set_env(shell, "PYSWITCH_AUTO_ACTIVATE", "1"))  # an update, without a cd
+    assert gone.path == start.path and gone.watched() == start.watched(), "in a deleted folder"
+    # /bin/sh itself says `getcwd() failed` as a shim starts there; what ran is the last line
+    assert same(gone.prefix.splitlines()[-1], world.system_prefix), gone.prefix
+    s.send(unset_env(shell, "PYSWITCH_AUTO_ACTIVATE"))
+    s.send('cd "$P_START"')
+
     # the exit status survives the prompt hook, on the slow path and the fast one
     status = "echo $status" if shell == "fish" else "echo $?"
     assert s.step('cd "$P_VENV"; false', extra=status).extra == "1\n"

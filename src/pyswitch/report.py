@@ -137,14 +137,14 @@ def check(ctx: Context, file: "Optional[str]", as_json: bool, out: Say, err: Say
     """`pyswitch check`: one line per difference (or JSON); 1 where there is any."""
     from pyswitch import check as checking
 
-    report = checking.check(ctx, Path(file) if file is not None else None)
-    for w in report.chosen.warnings:
+    result = checking.check(ctx, Path(file) if file is not None else None)
+    for w in result.chosen.warnings:
         err(f"pyswitch: {w}")
     if as_json:
         import json
 
-        out(json.dumps([d.to_json() for d in report.differences], indent=2))
+        out(json.dumps([d.to_json() for d in result.differences], indent=2))
     else:
-        for d in report.differences:
+        for d in result.differences:
             out(d.message)
-    return 1 if report.differences else 0
+    return 1 if result.differences else 0

@@ -153,6 +153,7 @@ _pyswitch_lookup() {
     _pyswitch_value PYENV_VERSION "$PYENV_VERSION" || \builtin return 1
   fi
   [[ -n $_pyswitch_key ]] && { _pyswitch_answer "$_pyswitch_key"; \builtin return; }
+  [[ $PWD -ef . ]] || \builtin return 1  # a deleted folder: pyswitch says what holds there (SPEC 4)
   while :; do
     _pyswitch_f=$_pyswitch_d/.python-version
     if [[ -e $_pyswitch_f || -h $_pyswitch_f ]]; then

@@ -175,6 +175,7 @@ function _pyswitch_lookup
         _pyswitch_answer $key
         return
     end
+    test "$PWD" -ef .; or return 1  # a deleted folder: pyswitch says what holds there (SPEC 4)
     for d in $_PYSWITCH_DIRS
         set -l f "$d/.python-version"
         if test -e "$f"; or test -L "$f"
